@@ -16,6 +16,7 @@
 pub mod config;
 pub mod evaluate;
 pub mod findings;
+pub mod geom;
 pub mod model;
 pub mod rules;
 pub mod units;

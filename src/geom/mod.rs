@@ -1,0 +1,6 @@
+//! Geometry on the ellipsoid: validation, geodesic areas and distances,
+//! clipping, and the R-tree wrappers.
+//!
+//! Coordinates are lon/lat degrees. Intersections are computed on the
+//! lon/lat plane (edges straight in lon/lat, as the layers store them); every
+//! measure of the result is geodesic.
