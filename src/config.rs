@@ -128,7 +128,12 @@ pub struct ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}\nhint: every key is optional; see README.md \"Configuration\" for the keys and their defaults", self.file, self.message.trim_end())
+        write!(
+            f,
+            "{}: {}\nhint: every key is optional; see README.md \"Configuration\" for the keys and their defaults",
+            self.file,
+            self.message.trim_end()
+        )
     }
 }
 
@@ -137,7 +142,8 @@ impl std::error::Error for ConfigError {}
 impl Config {
     /// Parses a configuration from TOML text; `file` names it in errors.
     pub fn from_toml(text: &str, file: &str) -> Result<Config, ConfigError> {
-        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError { file: file.to_owned(), message: e.to_string() })?;
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| ConfigError { file: file.to_owned(), message: e.to_string() })?;
         cfg.check().map_err(|message| ConfigError { file: file.to_owned(), message })?;
         Ok(cfg)
     }

@@ -13,10 +13,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod commands;
 pub mod config;
 pub mod evaluate;
 pub mod findings;
 pub mod geom;
+pub mod layers;
+pub mod layout;
+pub mod measure;
 pub mod model;
+pub mod output;
+pub mod parks;
+pub mod pipeline;
 pub mod rules;
 pub mod units;
+pub mod zoning;

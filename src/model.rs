@@ -152,11 +152,7 @@ pub fn split_industries(s: &str) -> Vec<String> {
             return v.into_iter().map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect();
         }
     }
-    t.split(['、', ';', ',', '，', '；'])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
+    t.split(['、', ';', ',', '，', '；']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(test)]

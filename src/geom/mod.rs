@@ -4,3 +4,8 @@
 //! Coordinates are lon/lat degrees. Intersections are computed on the
 //! lon/lat plane (edges straight in lon/lat, as the layers store them); every
 //! measure of the result is geodesic.
+
+pub mod area;
+pub mod clip;
+pub mod index;
+pub mod validate;

@@ -1,0 +1,192 @@
+//! Command-line flags (clap) and what is printed. Raw strings end here: the
+//! library gets typed options.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use yuanqu::commands::{self, Format, Options, Scope};
+use yuanqu::findings::Severity;
+use yuanqu::layers::discover::Named;
+use yuanqu::pipeline::severity_counts;
+
+/// Checks industrial parks against zoning and plans their consolidation (内政发〔2019〕21号).
+#[derive(Parser)]
+#[command(name = "yuanqu", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole analysis on a layers folder and write the output folder.
+    Analyze(RunArgs),
+    /// The zoning part alone: areas, zone overlaps (Z1, Z2), layout rules (L1–L3).
+    Check(RunArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Violation,
+    Warning,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Geojson,
+    Gpkg,
+    Shp,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The layers folder (parks.*, zones.*, builtup.*, counties.*, stats.csv, yuanqu.toml).
+    layers: Option<PathBuf>,
+    /// The output folder.
+    #[arg(long, short, default_value = "outputs")]
+    out: PathBuf,
+    /// Park blocks: a file or GDAL source (overrides the folder's parks.*).
+    #[arg(long)]
+    parks: Option<String>,
+    /// Layer name inside a multi-layer parks source (GeoPackage, FileGDB, PostGIS).
+    #[arg(long)]
+    parks_layer: Option<String>,
+    /// Restricted/prohibited zones.
+    #[arg(long)]
+    zones: Option<String>,
+    /// Layer name inside a multi-layer zones source.
+    #[arg(long)]
+    zones_layer: Option<String>,
+    /// Built-up parcels.
+    #[arg(long)]
+    builtup: Option<String>,
+    /// Layer name inside a multi-layer built-up source.
+    #[arg(long)]
+    builtup_layer: Option<String>,
+    /// County boundaries.
+    #[arg(long)]
+    counties: Option<String>,
+    /// Layer name inside a multi-layer counties source.
+    #[arg(long)]
+    counties_layer: Option<String>,
+    /// Statistics table (stats.csv).
+    #[arg(long)]
+    stats: Option<PathBuf>,
+    /// Enterprises table (enterprises.csv).
+    #[arg(long)]
+    enterprises: Option<PathBuf>,
+    /// Configuration file (default: the folder's yuanqu.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// CRS of sources that carry none, e.g. EPSG:4546.
+    #[arg(long)]
+    crs: Option<String>,
+    /// Repair invalid polygons (each repair is reported) instead of rejecting them.
+    #[arg(long)]
+    repair: bool,
+    /// Also write these formats (GeoJSON is always written).
+    #[arg(long = "format", value_enum)]
+    formats: Vec<FormatArg>,
+    /// Exit with code 1 when a finding of this severity (or worse) exists.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl RunArgs {
+    fn options(self, scope: Scope) -> Options {
+        Options {
+            layers_dir: self.layers,
+            named: Named {
+                parks: self.parks,
+                parks_layer: self.parks_layer,
+                zones: self.zones,
+                zones_layer: self.zones_layer,
+                builtup: self.builtup,
+                builtup_layer: self.builtup_layer,
+                counties: self.counties,
+                counties_layer: self.counties_layer,
+                stats: self.stats,
+                enterprises: self.enterprises,
+                config: self.config,
+            },
+            out: self.out,
+            crs: self.crs,
+            repair: self.repair,
+            formats: self
+                .formats
+                .into_iter()
+                .map(|f| match f {
+                    FormatArg::Geojson => Format::GeoJson,
+                    FormatArg::Gpkg => Format::Gpkg,
+                    FormatArg::Shp => Format::Shp,
+                })
+                .collect(),
+            fail_on: self.fail_on.map(|f| match f {
+                FailOn::Violation => Severity::Violation,
+                FailOn::Warning => Severity::Warning,
+            }),
+            scope,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (args, scope) = match cli.command {
+        Command::Analyze(a) => (a, Scope::Analyze),
+        Command::Check(a) => (a, Scope::Check),
+    };
+    let quiet = args.quiet;
+    let opts = args.options(scope);
+    match commands::analyze(&opts) {
+        Ok(o) => {
+            if !quiet {
+                print_summary(&o);
+            }
+            if o.failed_on {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_summary(o: &commands::Outcome) {
+    let a = &o.analysis;
+    let acc = &a.account;
+    let [v, w, i] = severity_counts(&a.findings);
+    println!(
+        "parks: {} read, {} analysed ({} in scope, {} out of scope), {} rejected",
+        acc.parks_read,
+        acc.parks_analysed,
+        acc.parks_in_scope,
+        acc.parks_out_of_scope,
+        acc.parks_rejected.len()
+    );
+    println!("blocks: {} read, {} analysed, {} rejected", acc.blocks_read, acc.blocks_analysed, acc.blocks_rejected);
+    println!(
+        "zones: {} read, {} used, {} rejected; overlaps listed: {}",
+        acc.zones_read,
+        acc.zones_used,
+        acc.zones_rejected,
+        a.zoning.overlaps.len()
+    );
+    println!("findings: {v} violations, {w} warnings, {i} info");
+    for f in a.findings.iter().filter(|f| f.severity == Severity::Violation).take(5) {
+        println!("  {f}");
+    }
+    if v > 5 {
+        println!("  … {} more violations in findings.csv", v - 5);
+    }
+    if let Some(dir) = o.written.first().and_then(|p| p.parent()) {
+        println!("wrote {} files to {}", o.written.len(), dir.display());
+    }
+}

@@ -1,0 +1,522 @@
+//! Streaming GeoJSON reader.
+//!
+//! A FeatureCollection is read feature by feature straight from the file:
+//! no document tree of the whole file is ever built, so a 535 MB zone layer
+//! costs only its geometries in memory. Geometry problems inside one
+//! feature (a `null` coordinate, an empty or unclosed ring, a point where a
+//! polygon belongs) are per-feature results, so one bad feature never hides
+//! the rest; only text that is not JSON at all stops the file.
+
+use super::{GeomProblem, LoadError, RawFeature};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// What the file says about itself beyond its features.
+#[derive(Clone, Debug, Default)]
+pub struct FileInfo {
+    /// The legacy `crs` member (GeoJSON 2008), if present, as its name.
+    pub crs: Option<String>,
+    /// Features read.
+    pub features: usize,
+}
+
+/// Reads the GeoJSON file at `path`, calling `each` for every feature in order.
+pub fn read_file(path: &Path, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
+    let file = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| LoadError::io(&file, e))?;
+    read(BufReader::with_capacity(1 << 20, f), &file, each)
+}
+
+/// Reads GeoJSON from `reader`; `file` names it in errors.
+pub fn read<R: Read>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
+    let mut reader = SkipBom::new(reader);
+    let mut de = serde_json::Deserializer::from_reader(&mut reader);
+    let mut info = FileInfo::default();
+    let seed = TopSeed { each, info: &mut info };
+    seed.deserialize(&mut de).map_err(|e| LoadError::from_json(file, e))?;
+    de.end().map_err(|e| LoadError::from_json(file, e))?;
+    Ok(info)
+}
+
+/// Drops a UTF-8 byte-order mark at the start of a stream.
+struct SkipBom<R> {
+    inner: R,
+    checked: bool,
+    pending: Vec<u8>,
+}
+
+impl<R: Read> SkipBom<R> {
+    fn new(inner: R) -> Self {
+        SkipBom { inner, checked: false, pending: Vec::new() }
+    }
+}
+
+impl<R: Read> Read for SkipBom<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.checked {
+            self.checked = true;
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                let k = self.inner.read(&mut head[n..])?;
+                if k == 0 {
+                    break;
+                }
+                n += k;
+            }
+            if head[..n] != [0xEF, 0xBB, 0xBF] {
+                self.pending.extend_from_slice(&head[..n]);
+            }
+        }
+        if !self.pending.is_empty() {
+            let k = self.pending.len().min(buf.len());
+            buf[..k].copy_from_slice(&self.pending[..k]);
+            self.pending.drain(..k);
+            return Ok(k);
+        }
+        self.inner.read(buf)
+    }
+}
+
+struct TopSeed<'a> {
+    each: &'a mut dyn FnMut(RawFeature),
+    info: &'a mut FileInfo,
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut kind: Option<String> = None;
+        let mut saw_features = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => kind = Some(map.next_value()?),
+                "features" => {
+                    saw_features = true;
+                    let n = map.next_value_seed(FeaturesSeed { each: &mut *self.each })?;
+                    self.info.features = n;
+                }
+                "crs" => {
+                    let v: Value = map.next_value()?;
+                    self.info.crs = crs_name(&v);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        match kind.as_deref() {
+            Some("FeatureCollection") if saw_features => Ok(()),
+            Some("FeatureCollection") => Err(de::Error::custom("the FeatureCollection has no \"features\" member")),
+            Some(other) => {
+                Err(de::Error::custom(format!("the top-level object is a {other}, not a FeatureCollection")))
+            }
+            None => Err(de::Error::custom("the top-level object has no \"type\": it is not GeoJSON")),
+        }
+    }
+}
+
+fn crs_name(v: &Value) -> Option<String> {
+    v.get("properties").and_then(|p| p.get("name")).and_then(Value::as_str).map(str::to_owned)
+}
+
+struct FeaturesSeed<'a> {
+    each: &'a mut dyn FnMut(RawFeature),
+}
+
+impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeaturesSeed<'_> {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of features")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut index = 0;
+        while let Some(feature) = seq.next_element_seed(FeatureSeed { index })? {
+            (self.each)(feature);
+            index += 1;
+        }
+        Ok(index)
+    }
+}
+
+struct FeatureSeed {
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FeatureSeed {
+    type Value = RawFeature;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RawFeature, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeatureSeed {
+    type Value = RawFeature;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON Feature object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFeature, A::Error> {
+        let mut properties = Map::new();
+        let mut geometry = Err(GeomProblem::Missing);
+        let mut kind_ok = true;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "properties" => {
+                    let p: Option<Map<String, Value>> = map.next_value()?;
+                    properties = p.unwrap_or_default();
+                }
+                "geometry" => geometry = map.next_value_seed(GeometrySeed)?,
+                "type" => kind_ok = map.next_value::<String>()? == "Feature",
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !kind_ok {
+            geometry = Err(GeomProblem::Unreadable("the array member is not a \"Feature\"".into()));
+        }
+        Ok(RawFeature { index: self.index, properties, geometry })
+    }
+    // Anything that is not an object is a bad feature, not a bad file.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawFeature, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.not_an_object())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<RawFeature, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawFeature, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawFeature, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawFeature, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawFeature, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawFeature, E> {
+        Ok(self.not_an_object())
+    }
+}
+
+impl FeatureSeed {
+    fn not_an_object(&self) -> RawFeature {
+        RawFeature {
+            index: self.index,
+            properties: Map::new(),
+            geometry: Err(GeomProblem::Unreadable("the array member is not a Feature object".into())),
+        }
+    }
+}
+
+/// Reads a geometry member into a polygonal geometry or the problem with it.
+struct GeometrySeed;
+
+impl<'de> DeserializeSeed<'de> for GeometrySeed {
+    type Value = Result<MultiPolygon<f64>, GeomProblem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for GeometrySeed {
+    type Value = Result<MultiPolygon<f64>, GeomProblem>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON geometry object or null")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(GeomProblem::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(GeomProblem::Null))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kind: Option<String> = None;
+        let mut coords: Option<Node> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => kind = Some(map.next_value()?),
+                "coordinates" => coords = Some(map.next_value::<Node>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(to_multipolygon(kind.as_deref(), coords))
+    }
+}
+
+/// A coordinates array, read without a heap allocation per position.
+#[derive(Debug)]
+enum Node {
+    Pos(f64, f64),
+    Bad(&'static str),
+    List(Vec<Node>),
+}
+
+/// One element of a coordinates array.
+enum Elem {
+    Num(f64),
+    Null,
+    Other,
+    Node(Node),
+}
+
+impl<'de> de::Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        match d.deserialize_any(ElemVisitor)? {
+            Elem::Node(n) => Ok(n),
+            Elem::Null => Ok(Node::Bad("null instead of a coordinates array")),
+            _ => Ok(Node::Bad("\"coordinates\" is not an array")),
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Elem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Elem, D::Error> {
+        d.deserialize_any(ElemVisitor)
+    }
+}
+
+struct ElemVisitor;
+
+impl<'de> Visitor<'de> for ElemVisitor {
+    type Value = Elem;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a coordinate or an array of coordinates")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Elem, E> {
+        Ok(Elem::Num(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Elem, E> {
+        Ok(Elem::Num(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Elem, E> {
+        Ok(Elem::Num(v as f64))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Elem, E> {
+        Ok(Elem::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Elem, E> {
+        Ok(Elem::Null)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Elem, E> {
+        Ok(Elem::Other)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Elem, E> {
+        Ok(Elem::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Elem, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Elem::Other)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Elem, A::Error> {
+        let first = match seq.next_element::<Elem>()? {
+            None => return Ok(Elem::Node(Node::List(Vec::new()))),
+            Some(e) => e,
+        };
+        let node = match first {
+            Elem::Node(n) => {
+                let mut v = Vec::with_capacity(8);
+                v.push(n);
+                while let Some(e) = seq.next_element::<Elem>()? {
+                    v.push(match e {
+                        Elem::Node(n) => n,
+                        _ => Node::Bad("a number where an array belongs"),
+                    });
+                }
+                Node::List(v)
+            }
+            Elem::Num(x) => {
+                let y = seq.next_element::<Elem>()?;
+                let mut bad = None;
+                while let Some(e) = seq.next_element::<Elem>()? {
+                    if let Elem::Node(_) = e {
+                        bad = Some("an array inside a position");
+                    }
+                }
+                match (y, bad) {
+                    (_, Some(b)) => Node::Bad(b),
+                    (Some(Elem::Num(y)), None) => Node::Pos(x, y),
+                    (None, None) => Node::Bad("a position with one number"),
+                    (Some(Elem::Null), None) => Node::Bad("a null coordinate value"),
+                    _ => Node::Bad("a coordinate that is not a number"),
+                }
+            }
+            Elem::Null => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Node::Bad("a null coordinate value")
+            }
+            Elem::Other => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Node::Bad("a coordinate that is not a number")
+            }
+        };
+        Ok(Elem::Node(node))
+    }
+}
+
+fn to_multipolygon(kind: Option<&str>, coords: Option<Node>) -> Result<MultiPolygon<f64>, GeomProblem> {
+    let kind = kind.ok_or_else(|| GeomProblem::Unreadable("the geometry has no \"type\"".into()))?;
+    match kind {
+        "Polygon" | "MultiPolygon" => {}
+        "GeometryCollection" => {
+            return Err(GeomProblem::NotPolygonal("a GeometryCollection".into()));
+        }
+        other => return Err(GeomProblem::NotPolygonal(format!("a {other}"))),
+    }
+    let coords = coords.ok_or_else(|| GeomProblem::Unreadable("the geometry has no \"coordinates\"".into()))?;
+    let polys = match (kind, coords) {
+        (_, Node::Bad(why)) => return Err(GeomProblem::Unreadable(why.into())),
+        (_, Node::List(v)) if v.is_empty() => return Err(GeomProblem::Empty),
+        ("Polygon", Node::List(rings)) => vec![polygon(rings, None)?],
+        (_, Node::List(polys)) => {
+            let mut out = Vec::with_capacity(polys.len());
+            for (i, p) in polys.into_iter().enumerate() {
+                match p {
+                    Node::List(rings) => out.push(polygon(rings, Some(i))?),
+                    Node::Bad(why) => return Err(GeomProblem::Unreadable(format!("polygon {i}: {why}"))),
+                    Node::Pos(..) => {
+                        return Err(GeomProblem::Unreadable(format!("polygon {i} is a position, not rings")))
+                    }
+                }
+            }
+            out
+        }
+        (_, Node::Pos(..)) => return Err(GeomProblem::Unreadable("the coordinates are a single position".into())),
+    };
+    Ok(MultiPolygon(polys))
+}
+
+fn polygon(rings: Vec<Node>, part: Option<usize>) -> Result<Polygon<f64>, GeomProblem> {
+    let at = |r: usize| match part {
+        Some(p) => format!("polygon {p} ring {r}"),
+        None => format!("ring {r}"),
+    };
+    if rings.is_empty() {
+        return Err(GeomProblem::Empty);
+    }
+    let mut out: Vec<LineString<f64>> = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.into_iter().enumerate() {
+        let pts = match ring {
+            Node::List(pts) => pts,
+            Node::Bad(why) => return Err(GeomProblem::Unreadable(format!("{}: {why}", at(r)))),
+            Node::Pos(..) => return Err(GeomProblem::Unreadable(format!("{} is a position, not a ring", at(r)))),
+        };
+        let mut cs = Vec::with_capacity(pts.len());
+        for p in pts {
+            match p {
+                Node::Pos(x, y) => cs.push(Coord { x, y }),
+                Node::Bad(why) => return Err(GeomProblem::Unreadable(format!("{}: {why}", at(r)))),
+                Node::List(_) => {
+                    return Err(GeomProblem::Unreadable(format!("{}: an array where a position belongs", at(r))))
+                }
+            }
+        }
+        if cs.is_empty() {
+            return Err(GeomProblem::Empty);
+        }
+        if cs.first() != cs.last() {
+            let (a, b) = (cs[0], cs[cs.len() - 1]);
+            return Err(GeomProblem::Unclosed(format!(
+                "{} is not closed: it starts at ({}, {}) and ends at ({}, {})",
+                at(r),
+                a.x,
+                a.y,
+                b.x,
+                b.y
+            )));
+        }
+        out.push(LineString(cs));
+    }
+    let exterior = out.remove(0);
+    Ok(Polygon::new(exterior, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(s: &str) -> Result<Vec<RawFeature>, LoadError> {
+        let mut v = Vec::new();
+        read(s.as_bytes(), "t.geojson", &mut |f| v.push(f))?;
+        Ok(v)
+    }
+
+    #[test]
+    fn reads_polygons_and_multipolygons_in_order() {
+        let s = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"a":1},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+          {"geometry":{"coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]]]],"type":"MultiPolygon"},"type":"Feature","properties":null}
+        ]}"#;
+        let v = read_str(s).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].index, 0);
+        assert_eq!(v[0].geometry.as_ref().unwrap().0.len(), 1);
+        assert_eq!(v[1].geometry.as_ref().unwrap().0.len(), 2);
+        assert_eq!(v[0].properties["a"], 1);
+    }
+
+    #[test]
+    fn a_bad_feature_does_not_stop_the_file() {
+        let s = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,null],[1,1],[0,0]]]}},
+          {"type":"Feature","properties":{},"geometry":null},
+          {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[0,0]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}
+        ]}"#;
+        let v = read_str(s).unwrap();
+        assert_eq!(v.len(), 6);
+        assert!(matches!(&v[0].geometry, Err(GeomProblem::Unreadable(m)) if m.contains("null")));
+        assert!(matches!(v[1].geometry, Err(GeomProblem::Null)));
+        assert!(matches!(v[2].geometry, Err(GeomProblem::Empty)));
+        assert!(matches!(v[3].geometry, Err(GeomProblem::Unclosed(_))));
+        assert!(matches!(v[4].geometry, Err(GeomProblem::NotPolygonal(_))));
+        assert!(v[5].geometry.is_ok());
+    }
+
+    #[test]
+    fn not_json_names_line_and_column() {
+        let s = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,NaN]]]}}]}";
+        let e = read_str(s).unwrap_err().to_string();
+        assert!(e.contains("t.geojson") && e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let s = "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[]}";
+        assert_eq!(read_str(s).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn a_truncated_file_is_an_error() {
+        let s = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0]"#;
+        assert!(read_str(s).is_err());
+    }
+}

@@ -1,0 +1,247 @@
+//! Loading layers: GeoJSON natively (streamed), anything else through GDAL.
+//!
+//! Every source ends up as a stream of [`RawFeature`]s in lon/lat: the
+//! feature's properties and either its polygonal geometry or the problem
+//! with it. [`records`] turns them into typed, validated records.
+
+pub mod discover;
+#[cfg(feature = "gdal")]
+pub mod gdal;
+pub mod geojson;
+pub mod records;
+
+use geo::MultiPolygon;
+use serde_json::{Map, Value};
+use std::fmt;
+
+pub use discover::{LayerSet, Source};
+
+/// One feature as read: properties plus geometry (or why there is none).
+#[derive(Debug)]
+pub struct RawFeature {
+    /// Zero-based index in the layer.
+    pub index: usize,
+    /// The properties (empty when the feature has none).
+    pub properties: Map<String, Value>,
+    /// The polygonal geometry in lon/lat, or the problem with it.
+    pub geometry: Result<MultiPolygon<f64>, GeomProblem>,
+}
+
+/// Why a feature has no usable geometry (before validation).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GeomProblem {
+    /// `"geometry": null`.
+    Null,
+    /// No geometry member at all.
+    Missing,
+    /// No coordinates.
+    Empty,
+    /// A ring whose last position is not its first.
+    Unclosed(String),
+    /// A point, a line, a collection …
+    NotPolygonal(String),
+    /// Anything else that could not be read.
+    Unreadable(String),
+}
+
+impl fmt::Display for GeomProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GeomProblem::Null => f.write_str("the geometry is null"),
+            GeomProblem::Missing => f.write_str("the feature has no geometry"),
+            GeomProblem::Empty => f.write_str("the geometry is empty (no coordinates)"),
+            GeomProblem::Unclosed(m) => f.write_str(m),
+            GeomProblem::NotPolygonal(k) => write!(f, "the geometry is {k}, not a Polygon or MultiPolygon"),
+            GeomProblem::Unreadable(m) => write!(f, "the geometry cannot be read: {m}"),
+        }
+    }
+}
+
+/// A layer that could not be read at all.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be opened or read.
+    Io {
+        /// The file.
+        file: String,
+        /// The OS error.
+        message: String,
+    },
+    /// The text is not JSON (or not GeoJSON) at a position.
+    Syntax {
+        /// The file.
+        file: String,
+        /// One-based line.
+        line: usize,
+        /// One-based column.
+        column: usize,
+        /// What the parser says.
+        message: String,
+    },
+    /// A required layer is not in the folder.
+    Missing {
+        /// Which layer (`parks`, `zones` …).
+        layer: String,
+        /// Where it was looked for.
+        dir: String,
+    },
+    /// The coordinate reference system is missing, unknown or unusable.
+    Crs {
+        /// The file.
+        file: String,
+        /// What is wrong and which flag fixes it.
+        message: String,
+    },
+    /// GDAL could not open or read the source.
+    Gdal {
+        /// The source.
+        file: String,
+        /// GDAL's message.
+        message: String,
+    },
+    /// A source with several layers and no layer named.
+    WhichLayer {
+        /// The source.
+        file: String,
+        /// Its layers.
+        layers: Vec<String>,
+        /// The flag that names one, e.g. `--parks-layer`.
+        flag: String,
+    },
+}
+
+impl LoadError {
+    pub(crate) fn io(file: &str, e: std::io::Error) -> LoadError {
+        LoadError::Io { file: file.to_owned(), message: e.to_string() }
+    }
+
+    pub(crate) fn from_json(file: &str, e: serde_json::Error) -> LoadError {
+        if e.is_io() {
+            return LoadError::Io { file: file.to_owned(), message: e.to_string() };
+        }
+        let msg = e.to_string();
+        // serde_json appends " at line L column C"; keep the sentence only.
+        let message = match msg.rfind(" at line ") {
+            Some(k) => msg[..k].to_owned(),
+            None => msg,
+        };
+        LoadError::Syntax { file: file.to_owned(), line: e.line(), column: e.column(), message }
+    }
+
+    /// The file or source the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            LoadError::Io { file, .. }
+            | LoadError::Syntax { file, .. }
+            | LoadError::Crs { file, .. }
+            | LoadError::Gdal { file, .. }
+            | LoadError::WhichLayer { file, .. } => file,
+            LoadError::Missing { dir, .. } => dir,
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { file, message } => write!(f, "{file}: cannot be read: {message}"),
+            LoadError::Syntax { file, line, column, message } => {
+                write!(f, "{file}: not valid GeoJSON at line {line} column {column}: {message}")?;
+                f.write_str("\nhint: GeoJSON must be plain JSON (no NaN or Infinity, no trailing text); a truncated file ends early. Re-export the layer, or check it with `ogrinfo -al -so FILE`")
+            }
+            LoadError::Missing { layer, dir } => write!(
+                f,
+                "{dir}: no {layer} layer found (looked for {layer}.geojson, {layer}.json, {layer}.gpkg, {layer}.shp, {layer}.fgb, {layer}.gdb)\nhint: put the file in the folder under that name, or name it with --{layer} FILE"
+            ),
+            LoadError::Crs { file, message } => write!(f, "{file}: {message}"),
+            LoadError::Gdal { file, message } => write!(f, "{file}: GDAL cannot read it: {message}"),
+            LoadError::WhichLayer { file, layers, flag } => write!(
+                f,
+                "{file}: holds {} layers ({}) and none was named\nhint: choose one with {flag} NAME",
+                layers.len(),
+                layers.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Options that apply to reading any layer.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// The CRS to assume for a source that carries none (`--crs EPSG:4546`).
+    pub crs: Option<String>,
+}
+
+/// Reads a source, calling `each` for every feature in order, in lon/lat.
+///
+/// GeoJSON is read natively unless a CRS must be applied; everything else
+/// goes through GDAL (when built with the `gdal` feature).
+pub fn read_source(src: &Source, opts: &ReadOptions, each: &mut dyn FnMut(RawFeature)) -> Result<(), LoadError> {
+    if src.is_geojson() && opts.crs.is_none() {
+        let path = std::path::Path::new(&src.location);
+        let info = geojson::read_file(path, each);
+        return match info {
+            Ok(info) => match info.crs {
+                Some(name) if !is_lon_lat_crs(&name) => Err(LoadError::Crs {
+                    file: src.location.clone(),
+                    message: format!(
+                        "declares the CRS {name}; GeoJSON coordinates must be lon/lat (RFC 7946)\nhint: convert it with `ogr2ogr -t_srs EPSG:4490 out.geojson {}`, or give the file's CRS with --crs so it is transformed on load",
+                        src.location
+                    ),
+                }),
+                _ => Ok(()),
+            },
+            Err(e) => Err(e),
+        };
+    }
+    read_with_gdal(src, opts, each)
+}
+
+#[cfg(feature = "gdal")]
+fn read_with_gdal(src: &Source, opts: &ReadOptions, each: &mut dyn FnMut(RawFeature)) -> Result<(), LoadError> {
+    gdal::read(src, opts, each)
+}
+
+#[cfg(not(feature = "gdal"))]
+fn read_with_gdal(src: &Source, opts: &ReadOptions, _each: &mut dyn FnMut(RawFeature)) -> Result<(), LoadError> {
+    let why = if opts.crs.is_some() { "applying --crs" } else { "this format" };
+    Err(LoadError::Gdal {
+        file: src.location.clone(),
+        message: format!(
+            "{why} needs GDAL, and this yuanqu was built without it\nhint: rebuild with the default features (`cargo install --path .`, needs libgdal-dev), or convert the layer to lon/lat GeoJSON with ogr2ogr"
+        ),
+    })
+}
+
+/// Whether a legacy GeoJSON `crs` name means lon/lat (WGS84, CGCS2000 …).
+pub fn is_lon_lat_crs(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    ["CRS84", "EPSG::4326", "EPSG:4326", "EPSG::4490", "EPSG:4490", "EPSG::4610", "EPSG:4610"]
+        .iter()
+        .any(|k| n.ends_with(k))
+}
+
+/// Reads a text property; numbers are turned into their decimal text
+/// (adcodes are sometimes stored as integers).
+pub fn prop_str(props: &Map<String, Value>, key: &str) -> Option<String> {
+    match lookup(props, key)? {
+        Value::String(s) => {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_owned())
+        }
+        Value::Number(n) => Some(match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => n.to_string(),
+        }),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A property as it is, by exact name, else case-insensitively (DBF field
+/// names are upper-cased by some tools).
+pub fn lookup<'a>(props: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    props.get(key).or_else(|| props.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+}

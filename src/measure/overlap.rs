@@ -1,0 +1,136 @@
+//! Block × zone overlaps: Z1 (restricted) and Z2 (prohibited).
+//!
+//! Candidates come from the zone R-tree by envelope; each candidate is
+//! intersected exactly (geo's boolean ops on the lon/lat plane, after
+//! clipping large zones to the block's neighbourhood) and the result is
+//! measured on the ellipsoid. Per block and class the overlaps are unioned
+//! first, so zones that overlap each other are counted once.
+
+use super::{bbox, clip_if_large};
+use crate::config::ZoningConfig;
+use crate::geom::area::{area_m2, perimeter_m};
+use crate::geom::index::BoxIndex;
+use crate::model::{Block, Zone, ZoneClass};
+use crate::units::Mu;
+use geo::{BooleanOps, MultiPolygon};
+use rayon::prelude::*;
+
+/// One (block, zone) overlap above the area tolerance.
+#[derive(Clone, Debug)]
+pub struct Overlap {
+    /// Index of the block.
+    pub block: usize,
+    /// Index of the zone.
+    pub zone: usize,
+    /// The intersection.
+    pub geom: MultiPolygon<f64>,
+    /// Its area.
+    pub area: Mu,
+    /// Its share of the block's area, 0..1.
+    pub block_share: f64,
+    /// Mean width, 2·area/perimeter, metres.
+    pub width_m: f64,
+    /// Narrower than the sliver width: digitising noise along a border.
+    pub sliver: bool,
+}
+
+/// Zoning totals of one block.
+#[derive(Clone, Debug, Default)]
+pub struct BlockZoning {
+    /// Area inside restricted zones (union of them), mu.
+    pub restricted: Mu,
+    /// Area inside prohibited zones (union of them), mu.
+    pub prohibited: Mu,
+    /// Overlaps at or below the tolerance: how many, and their total.
+    pub below_tolerance: (usize, Mu),
+}
+
+/// Overlaps of every block, in block order then zone order.
+pub struct Zoning {
+    /// Overlaps above the tolerance.
+    pub overlaps: Vec<Overlap>,
+    /// Per block, same order as the blocks.
+    pub per_block: Vec<BlockZoning>,
+}
+
+/// Checks every block against the zones.
+pub fn overlaps(blocks: &[Block], block_area: &[Mu], zones: &[Zone], cfg: &ZoningConfig) -> Zoning {
+    let index = BoxIndex::new(zones.iter().map(|z| z.bbox));
+    let results: Vec<(Vec<Overlap>, BlockZoning)> = blocks
+        .par_iter()
+        .enumerate()
+        .map(|(bi, b)| block_overlaps(bi, b, block_area[bi], zones, &index, cfg))
+        .collect();
+    let mut overlaps = Vec::new();
+    let mut per_block = Vec::with_capacity(results.len());
+    for (o, z) in results {
+        overlaps.extend(o);
+        per_block.push(z);
+    }
+    Zoning { overlaps, per_block }
+}
+
+fn block_overlaps(
+    bi: usize,
+    block: &Block,
+    block_area: Mu,
+    zones: &[Zone],
+    index: &BoxIndex,
+    cfg: &ZoningConfig,
+) -> (Vec<Overlap>, BlockZoning) {
+    let bbox = bbox(&block.geom);
+    let mut found = Vec::new();
+    let mut totals = BlockZoning::default();
+    let mut by_class: [Vec<MultiPolygon<f64>>; 2] = [Vec::new(), Vec::new()];
+    for zi in index.intersecting_candidates(bbox) {
+        let zone = &zones[zi];
+        let z = clip_if_large(&zone.geom, zone.bbox, bbox);
+        if z.0.is_empty() {
+            continue;
+        }
+        let inter = block.geom.intersection(z.as_ref());
+        if inter.0.is_empty() {
+            continue;
+        }
+        let m2 = area_m2(&inter);
+        if m2 <= 0.0 {
+            continue; // shared edges or vertices only
+        }
+        let area = Mu::from_m2(m2);
+        let class_slot = match zone.class {
+            ZoneClass::Restricted => 0,
+            ZoneClass::Prohibited => 1,
+        };
+        by_class[class_slot].push(inter.clone());
+        if area.0 <= cfg.area_tolerance_mu {
+            totals.below_tolerance.0 += 1;
+            totals.below_tolerance.1 += area;
+            continue;
+        }
+        let perimeter: f64 = inter.0.iter().map(perimeter_m).sum();
+        let width_m = if perimeter > 0.0 { 2.0 * m2 / perimeter } else { 0.0 };
+        found.push(Overlap {
+            block: bi,
+            zone: zi,
+            block_share: if block_area.0 > 0.0 { (area.0 / block_area.0).min(1.0) } else { 0.0 },
+            sliver: width_m < cfg.sliver_width_m,
+            width_m,
+            area,
+            geom: inter,
+        });
+    }
+    for (slot, parts) in by_class.iter().enumerate() {
+        let total = match parts.len() {
+            0 => Mu::ZERO,
+            1 => Mu::from_m2(area_m2(&parts[0])),
+            _ => Mu::from_m2(area_m2(&geo::unary_union(parts.iter()))),
+        };
+        if slot == 0 {
+            totals.restricted = total;
+        } else {
+            totals.prohibited = total;
+        }
+    }
+    found.sort_by(|a, b| zones[a.zone].zone_id.cmp(&zones[b.zone].zone_id));
+    (found, totals)
+}

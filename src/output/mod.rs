@@ -1,0 +1,34 @@
+//! Writing the results: GeoJSON layers, findings tables, run.json.
+//!
+//! Every file is first written to a temporary file in the output folder;
+//! only when all are written are they renamed into place, so a run that is
+//! killed or fails leaves the previous outputs whole.
+
+pub mod atomic;
+pub mod features;
+pub mod geojson;
+pub mod run_json;
+pub mod tables;
+
+pub use atomic::OutputSet;
+
+/// An output folder that could not be written.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The file or folder.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: cannot be written: {}\nhint: choose a folder you can write to with --out DIR",
+            self.path, self.message
+        )
+    }
+}
+
+impl std::error::Error for WriteError {}

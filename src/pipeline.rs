@@ -1,0 +1,334 @@
+//! The analysis, stage by stage: load → validate → measure → rules.
+//!
+//! Each stage takes the previous stage's values and returns new ones; none
+//! reads a file again or prints. [`crate::output`] writes the result.
+
+use crate::config::{Config, ConfigError};
+use crate::findings::{Finding, Severity};
+use crate::geom::area::area_mu;
+use crate::layers::records::{Collector, LayerKind, Loaded, RecordOptions, Rejected, Take};
+use crate::layers::{read_source, LayerSet, LoadError, ReadOptions, Source};
+use crate::measure::builtup::ParcelIndex;
+use crate::measure::overlap::{self, Zoning};
+use crate::model::{Block, County, Parcel, Zone};
+use crate::parks::{self, Park};
+use crate::units::Mu;
+use crate::{layout, zoning};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+/// What to run and how.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// The inputs.
+    pub layers: LayerSet,
+    /// The configuration.
+    pub config: Config,
+    /// CRS for sources that carry none.
+    pub crs: Option<String>,
+    /// Repair invalid polygons instead of rejecting them.
+    pub repair: bool,
+}
+
+/// Why a run could not be done at all (exit code 2).
+#[derive(Debug)]
+pub enum RunError {
+    /// A layer could not be read.
+    Load(LoadError),
+    /// The configuration could not be used.
+    Config(ConfigError),
+    /// The parks layer held no usable block.
+    NoBlocks {
+        /// The parks source.
+        file: String,
+        /// How many features it held.
+        read: usize,
+    },
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Load(e) => e.fmt(f),
+            RunError::Config(e) => e.fmt(f),
+            RunError::NoBlocks { file, read } => write!(
+                f,
+                "{file}: none of its {read} features is a usable park block; see findings.csv for each feature's reason"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<LoadError> for RunError {
+    fn from(e: LoadError) -> Self {
+        RunError::Load(e)
+    }
+}
+
+/// Counts that add up: every input feature is analysed, out of scope or rejected.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Account {
+    /// Park-block features read.
+    pub blocks_read: usize,
+    /// Blocks analysed.
+    pub blocks_analysed: usize,
+    /// Blocks rejected (each with a finding).
+    pub blocks_rejected: usize,
+    /// Distinct park ids seen (including those of rejected blocks).
+    pub parks_read: usize,
+    /// Parks analysed (at least one usable block).
+    pub parks_analysed: usize,
+    /// Of those, in scope.
+    pub parks_in_scope: usize,
+    /// Of those, out of scope (S2).
+    pub parks_out_of_scope: usize,
+    /// Parks with no usable block, each with its reasons in the findings.
+    pub parks_rejected: Vec<String>,
+    /// Zone features read.
+    pub zones_read: usize,
+    /// Zones used.
+    pub zones_used: usize,
+    /// Zones rejected.
+    pub zones_rejected: usize,
+    /// Built-up parcels read.
+    pub builtup_read: usize,
+    /// Built-up parcels used.
+    pub builtup_used: usize,
+    /// Built-up parcels rejected.
+    pub builtup_rejected: usize,
+    /// Counties read.
+    pub counties_read: usize,
+    /// Counties used.
+    pub counties_used: usize,
+    /// Every rejected feature with its reason.
+    pub rejected: Vec<Rejected>,
+}
+
+/// Wall time per stage, for benchmarks (never in output files).
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    /// (stage, duration) in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Everything the analysis found.
+pub struct Analysis {
+    /// The configuration used.
+    pub config: Config,
+    /// Usable blocks, input order.
+    pub blocks: Vec<Block>,
+    /// Geodesic area per block.
+    pub block_area: Vec<Mu>,
+    /// Usable zones.
+    pub zones: Vec<Zone>,
+    /// Counties, if a layer was given.
+    pub counties: Vec<County>,
+    /// Whether a built-up layer was given.
+    pub has_builtup: bool,
+    /// Built-up area per block (None without a built-up layer).
+    pub block_builtup: Vec<Option<Mu>>,
+    /// Parks, by park_id.
+    pub parks: Vec<Park>,
+    /// Built-up area per park, same order.
+    pub park_builtup: Vec<Option<Mu>>,
+    /// Per-class overlap area per park, same order: (restricted, prohibited).
+    pub park_zoning: Vec<(Mu, Mu)>,
+    /// Strong counties (L2).
+    pub strong: BTreeSet<String>,
+    /// Overlaps and per-block zoning totals.
+    pub zoning: Zoning,
+    /// All findings, in a stable order.
+    pub findings: Vec<Finding>,
+    /// The account of inputs.
+    pub account: Account,
+    /// Stage timings.
+    pub timings: Timings,
+}
+
+fn load<T>(
+    src: &Source,
+    kind: LayerKind,
+    req: &Request,
+    fields: &std::collections::BTreeMap<String, String>,
+) -> Result<Loaded<T>, LoadError>
+where
+    for<'a> Collector<'a, T>: Take,
+{
+    let opts = RecordOptions { fields: fields.clone(), repair: req.repair };
+    let mut c: Collector<'_, T> = Collector::new(kind, &src.location, &opts);
+    read_source(src, &ReadOptions { crs: req.crs.clone() }, &mut |f| c.take(f))?;
+    Ok(c.out)
+}
+
+/// Runs the zoning part of the analysis (load, validate, measure, layout and zoning rules).
+pub fn run(req: &Request) -> Result<Analysis, RunError> {
+    let cfg = &req.config;
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Timings| {
+        timings.stages.push((name, t.elapsed()));
+        t = Instant::now();
+    };
+    let Some(parks_src) = &req.layers.parks else {
+        return Err(RunError::Load(LoadError::Missing { layer: "parks".into(), dir: ".".into() }));
+    };
+
+    // load (each layer streamed; the big zone layer can be read while the parks are parsed)
+    let (blocks_l, zones_l) = rayon::join(
+        || load::<Block>(parks_src, LayerKind::Parks, req, &cfg.fields.parks),
+        || req.layers.zones.as_ref().map(|s| load::<Zone>(s, LayerKind::Zones, req, &cfg.fields.zones)),
+    );
+    let mut blocks_l = blocks_l?;
+    let zones_l = zones_l.transpose()?.unwrap_or_default();
+    let builtup_l = match &req.layers.builtup {
+        Some(s) => Some(load::<Parcel>(s, LayerKind::Builtup, req, &cfg.fields.builtup)?),
+        None => None,
+    };
+    let counties_l = match &req.layers.counties {
+        Some(s) => load::<County>(s, LayerKind::Counties, req, &cfg.fields.counties)?,
+        None => Loaded::default(),
+    };
+    lap("read", &mut timings);
+    if blocks_l.records.is_empty() {
+        return Err(RunError::NoBlocks { file: parks_src.location.clone(), read: blocks_l.read });
+    }
+
+    let mut findings = Vec::new();
+    findings.append(&mut blocks_l.findings);
+    let mut zones_l = zones_l;
+    findings.append(&mut zones_l.findings);
+    let mut counties_l = counties_l;
+    findings.append(&mut counties_l.findings);
+    let mut builtup_l = builtup_l;
+    if let Some(b) = builtup_l.as_mut() {
+        findings.append(&mut b.findings);
+    }
+
+    let mut blocks = blocks_l.records;
+    findings.extend(parks::fill_counties(&mut blocks, &counties_l.records));
+    let block_area: Vec<Mu> = blocks.par_iter().map(|b| area_mu(&b.geom)).collect();
+    let (parks, scope_findings) = parks::group(&blocks, &cfg.scope);
+    findings.extend(scope_findings);
+    lap("areas", &mut timings);
+
+    let zoning = overlap::overlaps(&blocks, &block_area, &zones_l.records, &cfg.zoning);
+    findings.extend(zoning::findings(&zoning, &blocks, &zones_l.records, &cfg.zoning));
+    let park_zoning = park_zoning(&parks, &zoning);
+    lap("overlap", &mut timings);
+
+    let (block_builtup, park_builtup) = match &builtup_l {
+        Some(b) => {
+            let idx = ParcelIndex::new(&b.records);
+            let bb = idx.builtup_each(&blocks.iter().map(|b| &b.geom).collect::<Vec<_>>());
+            let pb = idx.builtup_each(&parks.iter().map(|p| &p.geom).collect::<Vec<_>>());
+            (bb.into_iter().map(Some).collect(), pb.into_iter().map(Some).collect())
+        }
+        None => (vec![None; blocks.len()], vec![None; parks.len()]),
+    };
+    lap("builtup", &mut timings);
+
+    let strong = layout::strong_counties(&cfg.layout, &counties_l.records);
+    findings.extend(layout::check(&parks, &blocks, &strong, &cfg.layout));
+    findings.extend(layout::approved_area(&parks, &blocks, &block_area, &cfg.area));
+    lap("rules", &mut timings);
+
+    // the account
+    let analysed_parks: BTreeSet<&str> = parks.iter().map(|p| p.park_id.as_str()).collect();
+    let rejected_parks: BTreeSet<String> = blocks_l
+        .rejected
+        .iter()
+        .filter_map(|r| r.park_id.clone())
+        .filter(|p| !analysed_parks.contains(p.as_str()))
+        .collect();
+    let mut rejected = blocks_l.rejected.clone();
+    rejected.extend(zones_l.rejected.iter().cloned());
+    if let Some(b) = &builtup_l {
+        rejected.extend(b.rejected.iter().cloned());
+    }
+    rejected.extend(counties_l.rejected.iter().cloned());
+    let parks_without_id = blocks_l.rejected.iter().filter(|r| r.park_id.is_none()).count();
+    let account = Account {
+        blocks_read: blocks_l.read,
+        blocks_analysed: blocks.len(),
+        blocks_rejected: blocks_l.rejected.len(),
+        parks_read: analysed_parks.len() + rejected_parks.len() + parks_without_id,
+        parks_analysed: parks.len(),
+        parks_in_scope: parks.iter().filter(|p| p.in_scope).count(),
+        parks_out_of_scope: parks.iter().filter(|p| !p.in_scope).count(),
+        parks_rejected: rejected_parks.into_iter().collect(),
+        zones_read: zones_l.read,
+        zones_used: zones_l.records.len(),
+        zones_rejected: zones_l.rejected.len(),
+        builtup_read: builtup_l.as_ref().map_or(0, |b| b.read),
+        builtup_used: builtup_l.as_ref().map_or(0, |b| b.records.len()),
+        builtup_rejected: builtup_l.as_ref().map_or(0, |b| b.rejected.len()),
+        counties_read: counties_l.read,
+        counties_used: counties_l.records.len(),
+        rejected,
+    };
+
+    sort_findings(&mut findings);
+    Ok(Analysis {
+        config: cfg.clone(),
+        has_builtup: builtup_l.is_some(),
+        blocks,
+        block_area,
+        zones: zones_l.records,
+        counties: counties_l.records,
+        block_builtup,
+        parks,
+        park_builtup,
+        park_zoning,
+        strong,
+        zoning,
+        findings,
+        account,
+        timings,
+    })
+}
+
+/// Per park: the union of its blocks' per-class overlap areas (blocks of a
+/// park do not overlap each other, so the block totals add up).
+fn park_zoning(parks: &[Park], z: &Zoning) -> Vec<(Mu, Mu)> {
+    parks
+        .iter()
+        .map(|p| {
+            p.blocks
+                .iter()
+                .fold((Mu::ZERO, Mu::ZERO), |(r, q), &i| (r + z.per_block[i].restricted, q + z.per_block[i].prohibited))
+        })
+        .collect()
+}
+
+/// Orders findings so that outputs never depend on thread timing: by
+/// severity, rule, park, block, zone, then message.
+pub fn sort_findings(f: &mut [Finding]) {
+    let rank = |id: &str| crate::rules::ALL.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
+    f.sort_by(|a, b| {
+        (a.severity, rank(a.rule), &a.park_id, &a.block_id, &a.zone_id, &a.message).cmp(&(
+            b.severity,
+            rank(b.rule),
+            &b.park_id,
+            &b.block_id,
+            &b.zone_id,
+            &b.message,
+        ))
+    });
+}
+
+/// Counts of findings by severity.
+pub fn severity_counts(f: &[Finding]) -> [usize; 3] {
+    let mut c = [0; 3];
+    for x in f {
+        c[match x.severity {
+            Severity::Violation => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }] += 1;
+    }
+    c
+}
