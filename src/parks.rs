@@ -110,6 +110,27 @@ pub fn group(blocks: &[Block], scope: &ScopeConfig) -> (Vec<Park>, Vec<Finding>)
             } else {
                 geo::unary_union(idx.iter().map(|&i| &blocks[i].geom))
             };
+            // The park's area is the sum of its blocks' areas when they do not
+            // overlap (they may share edges): the union drops collinear
+            // vertices, and with geodesic edges that would shift the area.
+            let sum_m2: f64 = idx.iter().map(|&i| area_m2(&blocks[i].geom)).sum();
+            let union_m2 = area_m2(&geom);
+            let area_m2_used = if (sum_m2 - union_m2).abs() <= 1e-4 * sum_m2 {
+                sum_m2
+            } else {
+                findings.push(
+                    Finding::new(
+                        rules::D5,
+                        Severity::Warning,
+                        format!(
+                            "park {id}: its blocks overlap each other ({:.4} mu counted twice); the park's area is that of their union",
+                            (sum_m2 - union_m2) / crate::units::M2_PER_MU
+                        ),
+                    )
+                    .park(id),
+                );
+                union_m2
+            };
             let park_type = first(&|b| b.park_type.clone());
             let in_scope = !out_of_scope(park_type.as_deref(), scope);
             let counties: std::collections::BTreeSet<&str> =
@@ -135,7 +156,7 @@ pub fn group(blocks: &[Block], scope: &ScopeConfig) -> (Vec<Park>, Vec<Finding>)
                 league_adcode: first(&|b| b.league_adcode.clone()),
                 league_name: first(&|b| b.league_name.clone()),
                 leading_industries: idx.iter().map(|&i| &blocks[i].leading_industries).find(|v| !v.is_empty()).cloned().unwrap_or_default(),
-                area: Mu::from_m2(area_m2(&geom)),
+                area: Mu::from_m2(area_m2_used),
                 park_type,
                 in_scope,
                 blocks: idx,

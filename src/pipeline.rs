@@ -45,6 +45,8 @@ pub enum RunError {
         file: String,
         /// How many features it held.
         read: usize,
+        /// The first reasons, one per rejected feature.
+        reasons: Vec<String>,
     },
 }
 
@@ -53,10 +55,16 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::Load(e) => e.fmt(f),
             RunError::Config(e) => e.fmt(f),
-            RunError::NoBlocks { file, read } => write!(
-                f,
-                "{file}: none of its {read} features is a usable park block; see findings.csv for each feature's reason"
-            ),
+            RunError::NoBlocks { file, read, reasons } => {
+                write!(f, "{file}: none of its {read} features is a usable park block")?;
+                for r in reasons {
+                    write!(f, "\n  {r}")?;
+                }
+                if *read > reasons.len() {
+                    write!(f, "\n  …")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -194,7 +202,8 @@ pub fn run(req: &Request) -> Result<Analysis, RunError> {
     };
     lap("read", &mut timings);
     if blocks_l.records.is_empty() {
-        return Err(RunError::NoBlocks { file: parks_src.location.clone(), read: blocks_l.read });
+        let reasons = blocks_l.findings.iter().take(5).map(|f| f.message.clone()).collect();
+        return Err(RunError::NoBlocks { file: parks_src.location.clone(), read: blocks_l.read, reasons });
     }
 
     let mut findings = Vec::new();

@@ -1,1 +1,11 @@
-//! Integration tests: one binary (see STYLE.md).
+//! Integration tests: one binary (see STYLE.md). They run the real
+//! `yuanqu` binary on generated and hand-made layers and compare with
+//! answers it did not produce: the shapely/pyproj oracle, hand-derived
+//! geometry, the bad-input manifest.
+
+mod bad_inputs;
+mod common;
+mod determinism;
+mod formats;
+mod oracle;
+mod overlap_cases;
