@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::findings::Severity;
 use crate::layers::discover::{discover, Named};
-use crate::output::{self, features, run_json, tables, OutputSet, WriteError};
+use crate::output::{self, features, report, run_json, tables, OutputSet, WriteError};
 use crate::pipeline::{self, Analysis, Request, RunError};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -77,6 +77,8 @@ pub enum CommandError {
     Run(RunError),
     /// The outputs could not be written.
     Write(WriteError),
+    /// The statistics table could not be used at all.
+    Stats(crate::evaluate::stats::StatsError),
 }
 
 impl std::fmt::Display for CommandError {
@@ -84,6 +86,7 @@ impl std::fmt::Display for CommandError {
         match self {
             CommandError::Run(e) => e.fmt(f),
             CommandError::Write(e) => e.fmt(f),
+            CommandError::Stats(e) => e.fmt(f),
         }
     }
 }
@@ -117,14 +120,34 @@ pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
     // fail early on an unwritable output folder, before any work
     let mut out = OutputSet::new(&o.out)?;
     let req = request(o)?;
-    let analysis = pipeline::run(&req)?;
-    let extra: Vec<Map<String, Value>> = analysis.parks.iter().map(|_| Map::new()).collect();
-    write_geojson(&mut out, "blocks.geojson", features::blocks(&analysis, &|_| None))?;
+    let mut analysis = pipeline::run(&req)?;
+    let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson", "findings.csv", "findings.json"];
+
+    let evaluation = match o.scope {
+        Scope::Check => None,
+        Scope::Analyze => Some(evaluate_stage(&req, &mut analysis)?),
+    };
+    let extra: Vec<Map<String, Value>> = match &evaluation {
+        Some((ev, _)) => ev.parks.iter().map(indicator_props).collect(),
+        None => analysis.parks.iter().map(|_| Map::new()).collect(),
+    };
+    let share = |b: &str| -> Option<f64> {
+        use rust_decimal::prelude::ToPrimitive;
+        evaluation.as_ref().and_then(|(ev, _)| ev.leading_share.get(b).cloned().flatten()).and_then(|d| d.to_f64())
+    };
+    write_geojson(&mut out, "blocks.geojson", features::blocks(&analysis, &share))?;
     write_geojson(&mut out, "overlaps.geojson", features::overlaps(&analysis))?;
     write_geojson(&mut out, "parks.geojson", features::parks(&analysis, &extra))?;
+    if let Some((ev, facts)) = &evaluation {
+        let rows: Vec<Map<String, Value>> = features::parks(&analysis, &extra).map(|(m, _)| m).collect();
+        out.write("indicators.csv", |w| tables::maps_csv(w, &rows))?;
+        let md = report::markdown(&analysis, ev, facts, &req.config);
+        out.write("report.md", |w| w.write_all(md.as_bytes()))?;
+        names.extend(["indicators.csv", "report.md"]);
+    }
     out.write("findings.csv", |w| tables::findings_csv(w, &analysis.findings))?;
     out.write("findings.json", |w| tables::findings_json(w, &analysis.findings))?;
-    let names = ["blocks.geojson", "overlaps.geojson", "parks.geojson", "findings.csv", "findings.json", "run.json"];
+    names.push("run.json");
     let counts = pipeline::severity_counts(&analysis.findings);
     let info = run_json::RunInfo {
         tool: format!("yuanqu {}", env!("CARGO_PKG_VERSION")),
@@ -141,6 +164,60 @@ pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
     let written = out.commit()?;
     let failed_on = o.fail_on.is_some_and(|s| analysis.findings.iter().any(|f| f.severity <= s));
     Ok(Outcome { analysis, written, failed_on })
+}
+
+/// Evaluation (E1–E13, P1, P2, T1): reads stats.csv, scores the parks, adds
+/// the findings to the analysis.
+fn evaluate_stage(
+    req: &Request,
+    a: &mut Analysis,
+) -> Result<(crate::evaluate::Evaluation, Vec<crate::evaluate::ParkFacts>), CommandError> {
+    use crate::evaluate::{self, stats, ParkFacts};
+    let table = match &req.layers.stats {
+        Some(p) => {
+            let (t, f) = stats::read_stats(p, &req.config.fields.stats).map_err(CommandError::Stats)?;
+            a.findings.extend(f);
+            Some(t)
+        }
+        None => None,
+    };
+    let facts: Vec<ParkFacts> = a
+        .parks
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let declared: Option<Vec<f64>> = p.blocks.iter().map(|&b| a.blocks[b].builtup_mu_declared).collect();
+            ParkFacts {
+                park_id: p.park_id.clone(),
+                park_name: p.park_name.clone(),
+                county_adcode: p.county_adcode.clone(),
+                league_adcode: p.league_adcode.clone(),
+                league_name: p.league_name.clone(),
+                in_scope: p.in_scope,
+                block_ids: p.blocks.iter().map(|&b| a.blocks[b].block_id.clone()).collect(),
+                builtup_mu: a.park_builtup[i],
+                builtup_declared_mu: declared.map(|v| v.iter().sum()),
+                leading_industries: p.leading_industries.clone(),
+            }
+        })
+        .collect();
+    let ev = evaluate::evaluate(&facts, table.as_ref(), &req.config.evaluation);
+    a.findings.extend(ev.findings.iter().cloned());
+    pipeline::sort_findings(&mut a.findings);
+    Ok((ev, facts))
+}
+
+/// The evaluation's properties of one park, for parks.geojson and indicators.csv.
+fn indicator_props(p: &crate::evaluate::ParkIndicators) -> Map<String, Value> {
+    let mut m = match serde_json::to_value(p) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    for k in ["park_id", "park_name", "in_scope", "league_adcode", "county_adcode", "league_name"] {
+        m.shift_remove(k);
+    }
+    m.insert("merge_into".into(), Value::Null);
+    m
 }
 
 fn write_geojson(

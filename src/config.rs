@@ -168,6 +168,7 @@ impl Config {
         finite_nonneg("zoning.area_tolerance_mu", self.zoning.area_tolerance_mu)?;
         finite_nonneg("zoning.sliver_width_m", self.zoning.sliver_width_m)?;
         finite_nonneg("area.approved_deviation_share", self.area.approved_deviation_share)?;
+        self.evaluation.check()?;
         if self.layout.parks_per_county == 0 || self.layout.max_blocks == 0 {
             return Err("layout.parks_per_county and layout.max_blocks must be at least 1".into());
         }

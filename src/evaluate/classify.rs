@@ -55,10 +55,8 @@ pub fn contact_tier(e1: Decimal) -> ContactTier {
 /// E13: the first class, by descending minimum, whose minimum `e1` reaches
 /// (minimums inclusive); `None` below every class.
 pub fn scale_class(e1: Decimal, classes: &[ScaleClass]) -> Option<&str> {
-    let mut sorted: Vec<(Decimal, &str)> = classes
-        .iter()
-        .filter_map(|c| Decimal::from_f64(c.min_output_wan).map(|m| (m, c.name.as_str())))
-        .collect();
+    let mut sorted: Vec<(Decimal, &str)> =
+        classes.iter().filter_map(|c| Decimal::from_f64(c.min_output_wan).map(|m| (m, c.name.as_str()))).collect();
     sorted.sort_by_key(|c| std::cmp::Reverse(c.0));
     sorted.into_iter().find(|(m, _)| e1 >= *m).map(|(_, n)| n)
 }
@@ -112,12 +110,7 @@ fn level(l: Level, values: &[Decimal]) -> (Option<Decimal>, Option<Decimal>) {
         Level::Absolute(v) => (Decimal::from_f64(v).map(round), None),
         Level::ShareOfMedian(s) => {
             let m = median(values);
-            (
-                m.zip(Decimal::from_f64(s))
-                    .and_then(|(m, s)| m.checked_mul(s))
-                    .map(round),
-                m,
-            )
+            (m.zip(Decimal::from_f64(s)).and_then(|(m, s)| m.checked_mul(s)).map(round), m)
         }
     }
 }
@@ -127,12 +120,8 @@ pub(crate) fn classify(eval: &mut Evaluation, cfg: &EvaluationConfig) -> Vec<Fin
     let u = &cfg.underperforming;
     let (e4_level, e4_median) = level(u.e4_output_per_mu, &reported(eval, Indicator::E4));
     let (e5_level, e5_median) = level(u.e5_investment_per_mu, &reported(eval, Indicator::E5));
-    eval.required_levels = RequiredLevels {
-        e4_output_per_mu: e4_level,
-        e5_investment_per_mu: e5_level,
-        e4_median,
-        e5_median,
-    };
+    eval.required_levels =
+        RequiredLevels { e4_output_per_mu: e4_level, e5_investment_per_mu: e5_level, e4_median, e5_median };
     let mode_text = match u.mode {
         UnderperformingMode::Either => "mode either: missing one level suffices",
         UnderperformingMode::Both => "mode both: it takes missing both levels",
@@ -146,24 +135,17 @@ pub(crate) fn classify(eval: &mut Evaluation, cfg: &EvaluationConfig) -> Vec<Fin
         }
         let (e4, e5) = (p.e4_output_per_mu, p.e5_investment_per_mu);
         p.underperforming = judge_underperforming(e4, e4_level, e5, e5_level, u.mode);
-        let describe = |rule: &str, what: &str, v: Option<Decimal>, l: Option<Decimal>| match (v, l)
-        {
-            (Some(v), Some(l)) if v < l => Some(format!(
-                "{rule} {what} {v} 万元/亩 is below the required {l}"
-            )),
-            (Some(v), Some(l)) => Some(format!(
-                "{rule} {what} {v} 万元/亩 reaches the required {l}"
-            )),
+        let describe = |rule: &str, what: &str, v: Option<Decimal>, l: Option<Decimal>| match (v, l) {
+            (Some(v), Some(l)) if v < l => Some(format!("{rule} {what} {v} 万元/亩 is below the required {l}")),
+            (Some(v), Some(l)) => Some(format!("{rule} {what} {v} 万元/亩 reaches the required {l}")),
             (None, _) => Some(format!("{rule} is not computable")),
             (Some(_), None) => Some(format!("{rule} has no required level (no park reports it)")),
         };
-        let parts: Vec<String> = [
-            describe(E4.id, "output per mu", e4, e4_level),
-            describe(E5.id, "investment per mu", e5, e5_level),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let parts: Vec<String> =
+            [describe(E4.id, "output per mu", e4, e4_level), describe(E5.id, "investment per mu", e5, e5_level)]
+                .into_iter()
+                .flatten()
+                .collect();
         match p.underperforming {
             Some(true) => {
                 let (v, l) = if e4.zip(e4_level).is_some_and(|(v, l)| v < l) { (e4, e4_level) } else { (e5, e5_level) };
@@ -213,22 +195,10 @@ mod tests {
 
     #[test]
     fn t1_boundaries_as_policy_reads_them() {
-        assert_eq!(
-            contact_tier(d("5000000")),
-            ContactTier::Region,
-            "500亿以上 includes 500亿"
-        );
+        assert_eq!(contact_tier(d("5000000")), ContactTier::Region, "500亿以上 includes 500亿");
         assert_eq!(contact_tier(d("4999999.99")), ContactTier::League);
-        assert_eq!(
-            contact_tier(d("1000000")),
-            ContactTier::League,
-            "100至500亿 is [100亿, 500亿)"
-        );
-        assert_eq!(
-            contact_tier(d("999999.9999")),
-            ContactTier::County,
-            "100亿以下 is below 100亿"
-        );
+        assert_eq!(contact_tier(d("1000000")), ContactTier::League, "100至500亿 is [100亿, 500亿)");
+        assert_eq!(contact_tier(d("999999.9999")), ContactTier::County, "100亿以下 is below 100亿");
         assert_eq!(contact_tier(Decimal::ZERO), ContactTier::County);
         assert_eq!(contact_tier(d("12000000")), ContactTier::Region);
     }
@@ -237,24 +207,12 @@ mod tests {
     fn scale_classes_by_inclusive_minimum_in_any_order() {
         let cfg = EvaluationConfig::default();
         assert_eq!(scale_class(d("5000000"), &cfg.scale_classes), Some("large"));
-        assert_eq!(
-            scale_class(d("4999999"), &cfg.scale_classes),
-            Some("medium")
-        );
-        assert_eq!(
-            scale_class(d("1000000"), &cfg.scale_classes),
-            Some("medium")
-        );
+        assert_eq!(scale_class(d("4999999"), &cfg.scale_classes), Some("medium"));
+        assert_eq!(scale_class(d("1000000"), &cfg.scale_classes), Some("medium"));
         assert_eq!(scale_class(d("0"), &cfg.scale_classes), Some("small"));
         let shuffled = vec![
-            ScaleClass {
-                name: "II".into(),
-                min_output_wan: 100.0,
-            },
-            ScaleClass {
-                name: "I".into(),
-                min_output_wan: 1000.0,
-            },
+            ScaleClass { name: "II".into(), min_output_wan: 100.0 },
+            ScaleClass { name: "I".into(), min_output_wan: 1000.0 },
         ];
         assert_eq!(scale_class(d("1000"), &shuffled), Some("I"));
         assert_eq!(scale_class(d("999"), &shuffled), Some("II"));
@@ -266,9 +224,7 @@ mod tests {
         use UnderperformingMode::{Both, Either};
         let l4 = Some(d("50"));
         let l5 = Some(d("10"));
-        let j = |e4: Option<&str>, e5: Option<&str>, m| {
-            judge_underperforming(e4.map(d), l4, e5.map(d), l5, m)
-        };
+        let j = |e4: Option<&str>, e5: Option<&str>, m| judge_underperforming(e4.map(d), l4, e5.map(d), l5, m);
         // fails E4 only
         assert_eq!(j(Some("49.9999"), Some("10"), Either), Some(true));
         assert_eq!(j(Some("49.9999"), Some("10"), Both), Some(false));
@@ -279,22 +235,10 @@ mod tests {
         assert_eq!(j(Some("50"), Some("10"), Either), Some(false));
         assert_eq!(j(Some("50"), Some("10"), Both), Some(false));
         // one unknown
-        assert_eq!(
-            j(None, Some("4"), Either),
-            Some(true),
-            "a known failure suffices"
-        );
-        assert_eq!(
-            j(None, Some("4"), Both),
-            None,
-            "the other might pass or fail"
-        );
+        assert_eq!(j(None, Some("4"), Either), Some(true), "a known failure suffices");
+        assert_eq!(j(None, Some("4"), Both), None, "the other might pass or fail");
         assert_eq!(j(None, Some("40"), Either), None, "the other might fail");
-        assert_eq!(
-            j(None, Some("40"), Both),
-            Some(false),
-            "a known pass clears"
-        );
+        assert_eq!(j(None, Some("40"), Both), Some(false), "a known pass clears");
         assert_eq!(j(None, None, Either), None);
     }
 
@@ -303,9 +247,7 @@ mod tests {
         use crate::evaluate::{evaluate, parse_stats, UnderperformingConfig};
         use std::collections::BTreeMap;
         let (parks, text) = crate::evaluate::score::tests::hand_table();
-        let t = parse_stats(&text, "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0;
+        let t = parse_stats(&text, "stats.csv", &BTreeMap::new()).expect("usable").0;
         let mut cfg = EvaluationConfig {
             underperforming: UnderperformingConfig {
                 mode: UnderperformingMode::Both,
@@ -317,21 +259,15 @@ mod tests {
         // P11: E4 20 < 50 and E5 4 < 10 → under-performing in both modes.
         // P06: no row → not judged, and no E12 finding (its D6 finding covers it).
         let e = evaluate(&parks, Some(&t), &cfg);
-        let under: Vec<_> = e
-            .parks
-            .iter()
-            .filter(|p| p.underperforming == Some(true))
-            .map(|p| p.park_id.as_str())
-            .collect();
+        let under: Vec<_> =
+            e.parks.iter().filter(|p| p.underperforming == Some(true)).map(|p| p.park_id.as_str()).collect();
         assert_eq!(under, vec!["P11"]);
         assert_eq!(e.parks[5].underperforming, None);
         let f: Vec<_> = e.findings.iter().filter(|f| f.rule == "E12").collect();
         assert_eq!(f.len(), 1, "{f:#?}");
         assert!(
             f[0].message.contains("mode both")
-                && f[0]
-                    .message
-                    .contains("E4 output per mu 20 万元/亩 is below the required 50"),
+                && f[0].message.contains("E4 output per mu 20 万元/亩 is below the required 50"),
             "{}",
             f[0].message
         );
@@ -351,15 +287,9 @@ mod tests {
         use crate::evaluate::{evaluate, parse_stats};
         use std::collections::BTreeMap;
         let (parks, text) = crate::evaluate::score::tests::hand_table();
-        let t = parse_stats(&text, "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0;
+        let t = parse_stats(&text, "stats.csv", &BTreeMap::new()).expect("usable").0;
         let e = evaluate(&parks, Some(&t), &EvaluationConfig::default());
-        assert_eq!(
-            e.parks[0].contact_tier,
-            Some(ContactTier::County),
-            "100000 万元 = 10亿"
-        );
+        assert_eq!(e.parks[0].contact_tier, Some(ContactTier::County), "100000 万元 = 10亿");
         assert_eq!(e.parks[0].scale_class.as_deref(), Some("small"));
         assert_eq!(e.parks[5].contact_tier, None, "no E1, no tier");
     }

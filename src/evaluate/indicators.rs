@@ -55,12 +55,7 @@ pub enum Group {
 
 impl Group {
     /// All groups, in the order of Annex 1.
-    pub const ALL: [Group; 4] = [
-        Group::Total,
-        Group::Efficiency,
-        Group::Green,
-        Group::Innovation,
-    ];
+    pub const ALL: [Group; 4] = [Group::Total, Group::Efficiency, Group::Green, Group::Innovation];
 
     /// The key in `[evaluation.weights]`.
     pub fn name(self) -> &'static str {
@@ -74,9 +69,7 @@ impl Group {
 
     /// The indicators of the group.
     pub fn members(self) -> impl Iterator<Item = Indicator> {
-        Indicator::ALL
-            .into_iter()
-            .filter(move |i| i.group() == self)
+        Indicator::ALL.into_iter().filter(move |i| i.group() == self)
     }
 }
 
@@ -206,10 +199,7 @@ pub(crate) fn resolve_builtup(facts: &ParkFacts) -> (Option<Builtup>, BuiltupSou
     let to_dec = |x: f64| {
         Decimal::from_f64(x)
             .filter(|d| !d.is_sign_negative())
-            .map(|d| {
-                d.round_dp_with_strategy(AREA_DECIMALS, ROUNDING)
-                    .normalize()
-            })
+            .map(|d| d.round_dp_with_strategy(AREA_DECIMALS, ROUNDING).normalize())
     };
     let (value, source) = match (facts.builtup_mu, facts.builtup_declared_mu) {
         (Some(m), _) => (to_dec(m.0), BuiltupSource::Measured),
@@ -244,12 +234,7 @@ fn sum_column(rows: &[&StatsRow], table: &StatsTable, c: StatColumn) -> Sum {
     let mut total = Decimal::ZERO;
     for r in rows {
         match r.get(c) {
-            None => {
-                return Sum::NotReported {
-                    line: r.line,
-                    block_id: r.block_id.clone(),
-                }
-            }
+            None => return Sum::NotReported { line: r.line, block_id: r.block_id.clone() },
             Some(v) => match total.checked_add(v) {
                 Some(t) => total = t,
                 None => return Sum::Overflow,
@@ -302,11 +287,7 @@ pub(crate) fn park_indicators(
         let missing: Vec<&str> = facts
             .block_ids
             .iter()
-            .filter(|b| {
-                !rows
-                    .iter()
-                    .any(|r| r.block_id.as_deref() == Some(b.as_str()))
-            })
+            .filter(|b| !rows.iter().any(|r| r.block_id.as_deref() == Some(b.as_str())))
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
@@ -329,36 +310,19 @@ pub(crate) fn park_indicators(
         }
     }
 
-    let sums: Vec<Sum> = StatColumn::ALL
-        .iter()
-        .map(|c| sum_column(rows, table, *c))
-        .collect();
+    let sums: Vec<Sum> = StatColumn::ALL.iter().map(|c| sum_column(rows, table, *c)).collect();
     let sum = |c: StatColumn| &sums[c.index()];
     let hundred = Decimal::ONE_HUNDRED;
     let mut values = [None; Indicator::COUNT];
     for ind in Indicator::ALL {
         let result: Result<Decimal, String> = match ind {
-            Indicator::E1 => total(
-                sum(StatColumn::IndustrialOutput),
-                StatColumn::IndustrialOutput,
-                table.file_name(),
-            ),
-            Indicator::E2 => total(
-                sum(StatColumn::FixedAssetInvestment),
-                StatColumn::FixedAssetInvestment,
-                table.file_name(),
-            ),
+            Indicator::E1 => total(sum(StatColumn::IndustrialOutput), StatColumn::IndustrialOutput, table.file_name()),
+            Indicator::E2 => {
+                total(sum(StatColumn::FixedAssetInvestment), StatColumn::FixedAssetInvestment, table.file_name())
+            }
             Indicator::E3 => total(sum(StatColumn::Tax), StatColumn::Tax, table.file_name()),
-            Indicator::E9 => total(
-                sum(StatColumn::Pollutant),
-                StatColumn::Pollutant,
-                table.file_name(),
-            ),
-            Indicator::E11 => total(
-                sum(StatColumn::InventionPatents),
-                StatColumn::InventionPatents,
-                table.file_name(),
-            ),
+            Indicator::E9 => total(sum(StatColumn::Pollutant), StatColumn::Pollutant, table.file_name()),
+            Indicator::E11 => total(sum(StatColumn::InventionPatents), StatColumn::InventionPatents, table.file_name()),
             Indicator::E4 | Indicator::E5 | Indicator::E6 => {
                 let c = match ind {
                     Indicator::E4 => StatColumn::IndustrialOutput,
@@ -368,11 +332,7 @@ pub(crate) fn park_indicators(
                 per_mu(sum(c), c, builtup, facts, table.file_name())
             }
             Indicator::E7 | Indicator::E8 => {
-                let c = if ind == Indicator::E7 {
-                    StatColumn::Energy
-                } else {
-                    StatColumn::Water
-                };
+                let c = if ind == Indicator::E7 { StatColumn::Energy } else { StatColumn::Water };
                 quotient(
                     sum(c),
                     c,
@@ -457,26 +417,18 @@ fn per_mu(
     if b.mu.is_zero() {
         return Err(match b.source {
             BuiltupSource::Measured => {
-                "its measured built-up area is 0 mu (no built-up parcel lies inside its blocks)"
-                    .to_owned()
+                "its measured built-up area is 0 mu (no built-up parcel lies inside its blocks)".to_owned()
             }
             _ => "its declared built-up area is 0 mu".to_owned(),
         });
     }
-    n.checked_div(b.mu)
-        .map(round)
-        .ok_or_else(|| format!("{} per mu is out of range", c.name()))
+    n.checked_div(b.mu).map(round).ok_or_else(|| format!("{} per mu is out of range", c.name()))
 }
 
 /// P1: 1 or 2 leading industries (a violation otherwise).
 pub(crate) fn check_p1(facts: &ParkFacts) -> Option<Finding> {
     let mut names: Vec<&str> = Vec::new();
-    for n in facts
-        .leading_industries
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
+    for n in facts.leading_industries.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         if !names.contains(&n) {
             names.push(n);
         }
@@ -500,9 +452,7 @@ pub(crate) fn check_p1(facts: &ParkFacts) -> Option<Finding> {
         )
     };
     Some(
-        Finding::new(rules::P1, Severity::Violation, message)
-            .park(facts.park_id.clone())
-            .measured(k as f64, Some(2.0)),
+        Finding::new(rules::P1, Severity::Violation, message).park(facts.park_id.clone()).measured(k as f64, Some(2.0)),
     )
 }
 
@@ -519,10 +469,7 @@ pub(crate) fn leading_shares(
     let mut findings = Vec::new();
     let mut unjudged = Vec::new();
     for b in &facts.block_ids {
-        let Some(row) = rows
-            .iter()
-            .find(|r| r.block_id.as_deref() == Some(b.as_str()))
-        else {
+        let Some(row) = rows.iter().find(|r| r.block_id.as_deref() == Some(b.as_str())) else {
             unjudged.push(b.as_str());
             shares.insert(b.clone(), None);
             continue;
@@ -534,11 +481,7 @@ pub(crate) fn leading_shares(
             _ => None,
         };
         shares.insert(b.clone(), share);
-        let info = |m: String| {
-            Finding::new(rules::P2, Severity::Info, m)
-                .park(pid)
-                .block(b.clone())
-        };
+        let info = |m: String| Finding::new(rules::P2, Severity::Info, m).park(pid).block(b.clone());
         match (share, lead, out) {
             (Some(s), Some(l), Some(o)) => {
                 if s > Decimal::ONE {
@@ -646,16 +589,11 @@ industrial_value_added_wan,energy_tce,water_m3,pollutant_t,rnd_wan,main_revenue_
 leading_output_wan";
 
     fn table(rows: &str) -> StatsTable {
-        parse_stats(&format!("{HEADER}\n{rows}"), "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0
+        parse_stats(&format!("{HEADER}\n{rows}"), "stats.csv", &BTreeMap::new()).expect("usable").0
     }
 
     fn rules_of(f: &[Finding], park: &str) -> Vec<&'static str> {
-        f.iter()
-            .filter(|x| x.park_id.as_deref() == Some(park))
-            .map(|x| x.rule)
-            .collect()
+        f.iter().filter(|x| x.park_id.as_deref() == Some(park)).map(|x| x.rule).collect()
     }
 
     #[test]
@@ -692,11 +630,7 @@ leading_output_wan";
              A,A-2,234.56,0,11.5,3,4.3445,0,0.25,0,1,1,\n\
              A,,0.01,17.25,0,0,0,0,0,0,0,0,\n",
         );
-        let e = evaluate(
-            &[park("A", &["A-1", "A-2"], Some(1234.5))],
-            Some(&t),
-            &EvaluationConfig::default(),
-        );
+        let e = evaluate(&[park("A", &["A-1", "A-2"], Some(1234.5))], Some(&t), &EvaluationConfig::default());
         let p = &e.parks[0];
         assert_eq!(p.e1_output_wan, Some(d("1234.57")));
         assert_eq!(p.e2_investment_wan, Some(d("617.25")));
@@ -712,53 +646,29 @@ leading_output_wan";
         assert_eq!(p.builtup_source, BuiltupSource::Measured);
         assert_eq!(p.builtup_mu, Some(1234.5));
         let r = rules_of(&e.findings, "A");
-        assert!(
-            !r.iter()
-                .any(|x| x.starts_with('E') && *x != "E12" && *x != "E13"),
-            "{:#?}",
-            e.findings
-        );
+        assert!(!r.iter().any(|x| x.starts_with('E') && *x != "E12" && *x != "E13"), "{:#?}", e.findings);
     }
 
     #[test]
     fn an_empty_cell_in_any_row_makes_the_park_sum_null() {
         // Block B-2 leaves water_m3 empty: E8 is null, E7 is not.
         let t = table("B,B-1,10,1,1,5,5,50,1,1,10,1,8\nB,B-2,10,1,1,5,5,,1,1,10,1,8\n");
-        let e = evaluate(
-            &[park("B", &["B-1", "B-2"], Some(2.0))],
-            Some(&t),
-            &EvaluationConfig::default(),
-        );
+        let e = evaluate(&[park("B", &["B-1", "B-2"], Some(2.0))], Some(&t), &EvaluationConfig::default());
         let p = &e.parks[0];
         assert_eq!(p.e8_water_per_va, None);
         assert_eq!(p.e7_energy_per_va, Some(d("1")), "10 tce / 10 万元");
         let f: Vec<_> = e.findings.iter().filter(|f| f.rule == "E8").collect();
         assert_eq!(f.len(), 1);
-        assert!(
-            f[0].message.contains("water_m3") && f[0].message.contains("line 3"),
-            "{}",
-            f[0].message
-        );
-        assert!(
-            f[0].message.contains("block B-2") && f[0].message.contains("contributes 0"),
-            "{}",
-            f[0].message
-        );
+        assert!(f[0].message.contains("water_m3") && f[0].message.contains("line 3"), "{}", f[0].message);
+        assert!(f[0].message.contains("block B-2") && f[0].message.contains("contributes 0"), "{}", f[0].message);
     }
 
     #[test]
     fn zero_builtup_and_zero_value_added_are_not_computable() {
         let t = table("C,C-1,100,10,5,0,3,3,1,1,10,0,70\n");
-        let e = evaluate(
-            &[park("C", &["C-1"], Some(0.0))],
-            Some(&t),
-            &EvaluationConfig::default(),
-        );
+        let e = evaluate(&[park("C", &["C-1"], Some(0.0))], Some(&t), &EvaluationConfig::default());
         let p = &e.parks[0];
-        assert_eq!(
-            (p.e4_output_per_mu, p.e5_investment_per_mu, p.e6_tax_per_mu),
-            (None, None, None)
-        );
+        assert_eq!((p.e4_output_per_mu, p.e5_investment_per_mu, p.e6_tax_per_mu), (None, None, None));
         assert_eq!((p.e7_energy_per_va, p.e8_water_per_va), (None, None));
         assert_eq!(p.e1_output_wan, Some(d("100")), "totals are still known");
         assert_eq!(p.e10_rnd_share_pct, Some(d("10")));
@@ -766,19 +676,9 @@ leading_output_wan";
         for rule in ["E4", "E5", "E6", "E7", "E8"] {
             assert!(r.contains(&rule), "{rule} in {r:?}");
         }
-        let e4 = e
-            .findings
-            .iter()
-            .find(|f| f.rule == "E4")
-            .map(|f| f.message.as_str())
-            .unwrap_or("");
+        let e4 = e.findings.iter().find(|f| f.rule == "E4").map(|f| f.message.as_str()).unwrap_or("");
         assert!(e4.contains("measured built-up area is 0 mu"), "{e4}");
-        let e7 = e
-            .findings
-            .iter()
-            .find(|f| f.rule == "E7")
-            .map(|f| f.message.as_str())
-            .unwrap_or("");
+        let e7 = e.findings.iter().find(|f| f.rule == "E7").map(|f| f.message.as_str()).unwrap_or("");
         assert!(e7.contains("industrial_value_added_wan is 0"), "{e7}");
     }
 
@@ -799,20 +699,11 @@ leading_output_wan";
     #[test]
     fn no_builtup_at_all_leaves_per_mu_null_with_the_reason() {
         let t = table("F,F-1,100,10,5,10,3,3,1,1,10,0,70\n");
-        let e = evaluate(
-            &[park("F", &["F-1"], None)],
-            Some(&t),
-            &EvaluationConfig::default(),
-        );
+        let e = evaluate(&[park("F", &["F-1"], None)], Some(&t), &EvaluationConfig::default());
         assert_eq!(e.parks[0].builtup_source, BuiltupSource::None);
         assert_eq!(e.parks[0].builtup_mu, None);
         assert_eq!(e.parks[0].e6_tax_per_mu, None);
-        let m = e
-            .findings
-            .iter()
-            .find(|f| f.rule == "E6")
-            .map(|f| f.message.clone())
-            .unwrap_or_default();
+        let m = e.findings.iter().find(|f| f.rule == "E6").map(|f| f.message.clone()).unwrap_or_default();
         assert!(m.contains("no built-up layer"), "{m}");
     }
 
@@ -820,10 +711,7 @@ leading_output_wan";
     fn a_park_without_a_row_gets_one_finding_and_null_indicators() {
         let t = table("G,G-1,100,10,5,10,3,3,1,1,10,0,70\n");
         let e = evaluate(
-            &[
-                park("G", &["G-1"], Some(1.0)),
-                park("H", &["H-1"], Some(1.0)),
-            ],
+            &[park("G", &["G-1"], Some(1.0)), park("H", &["H-1"], Some(1.0))],
             Some(&t),
             &EvaluationConfig::default(),
         );
@@ -831,11 +719,7 @@ leading_output_wan";
         assert_eq!(h.values(), [None; Indicator::COUNT]);
         let r = rules_of(&e.findings, "H");
         assert_eq!(r.iter().filter(|x| **x == "D6").count(), 1);
-        assert!(
-            !r.iter()
-                .any(|x| Indicator::ALL.iter().any(|i| i.rule().id == *x)),
-            "one finding, not eleven: {r:?}"
-        );
+        assert!(!r.iter().any(|x| Indicator::ALL.iter().any(|i| i.rule().id == *x)), "one finding, not eleven: {r:?}");
     }
 
     #[test]
@@ -847,30 +731,18 @@ leading_output_wan";
              J,K-1,7,1,1,1,1,1,1,1,1,0,1\n",
         );
         let e = evaluate(
-            &[
-                park("J", &["J-1"], Some(1.0)),
-                park("K", &["K-1"], Some(1.0)),
-            ],
+            &[park("J", &["J-1"], Some(1.0)), park("K", &["K-1"], Some(1.0))],
             Some(&t),
             &EvaluationConfig::default(),
         );
         assert_eq!(e.parks[0].e1_output_wan, Some(d("100")), "only J-1 counts");
-        let d6: Vec<_> = e
-            .findings
-            .iter()
-            .filter(|f| f.rule == "D6" && f.location.is_some())
-            .collect();
-        let lines: Vec<_> = d6
-            .iter()
-            .filter_map(|f| f.location.as_ref().and_then(|l| l.line))
-            .collect();
+        let d6: Vec<_> = e.findings.iter().filter(|f| f.rule == "D6" && f.location.is_some()).collect();
+        let lines: Vec<_> = d6.iter().filter_map(|f| f.location.as_ref().and_then(|l| l.line)).collect();
         assert_eq!(lines.len(), 3, "{d6:#?}");
         for l in [3, 4, 5] {
             assert!(lines.contains(&l), "line {l} in {lines:?}");
         }
-        assert!(d6
-            .iter()
-            .any(|f| f.message.contains("park X is not in the parks layer")));
+        assert!(d6.iter().any(|f| f.message.contains("park X is not in the parks layer")));
         assert!(d6.iter().any(|f| f.message.contains("belongs to park K")));
     }
 
@@ -882,15 +754,9 @@ leading_output_wan";
         assert!(check_p1(&p).is_none(), "a repeated name counts once");
         p.leading_industries = vec!["a".into(), "b".into(), "c".into()];
         let f = check_p1(&p).expect("three is too many");
-        assert_eq!(
-            (f.rule, f.severity, f.value),
-            ("P1", Severity::Violation, Some(3.0))
-        );
+        assert_eq!((f.rule, f.severity, f.value), ("P1", Severity::Violation, Some(3.0)));
         p.leading_industries = vec![" ".into()];
-        assert!(check_p1(&p)
-            .expect("none")
-            .message
-            .contains("no leading industry"));
+        assert!(check_p1(&p).expect("none").message.contains("no leading industry"));
     }
 
     /// Q-1: 523.4 / 1000 = 0.5234 → warning, gap 0.0766 (7.66 points).
@@ -915,11 +781,7 @@ leading_output_wan";
         assert_eq!(s["Q-2"], Some(d("0.6")));
         assert_eq!(s["Q-3"], Some(d("0.6")));
         assert_eq!((s["Q-4"], s["Q-5"]), (None, None));
-        let p2: Vec<_> = e
-            .findings
-            .iter()
-            .filter(|f| f.rule == "P2" && f.severity == Severity::Warning)
-            .collect();
+        let p2: Vec<_> = e.findings.iter().filter(|f| f.rule == "P2" && f.severity == Severity::Warning).collect();
         assert_eq!(p2.len(), 1);
         assert_eq!(p2[0].block_id.as_deref(), Some("Q-1"));
         assert!(

@@ -115,18 +115,9 @@ impl Default for EvaluationConfig {
             grades: GradeShares::default(),
             underperforming: UnderperformingConfig::default(),
             scale_classes: vec![
-                ScaleClass {
-                    name: "large".into(),
-                    min_output_wan: 5_000_000.0,
-                },
-                ScaleClass {
-                    name: "medium".into(),
-                    min_output_wan: 1_000_000.0,
-                },
-                ScaleClass {
-                    name: "small".into(),
-                    min_output_wan: 0.0,
-                },
+                ScaleClass { name: "large".into(), min_output_wan: 5_000_000.0 },
+                ScaleClass { name: "medium".into(), min_output_wan: 1_000_000.0 },
+                ScaleClass { name: "small".into(), min_output_wan: 0.0 },
             ],
         }
     }
@@ -244,12 +235,7 @@ pub struct GroupWeights {
 
 impl Default for GroupWeights {
     fn default() -> Self {
-        GroupWeights {
-            total: 0.2,
-            efficiency: 0.4,
-            green: 0.2,
-            innovation: 0.2,
-        }
+        GroupWeights { total: 0.2, efficiency: 0.4, green: 0.2, innovation: 0.2 }
     }
 }
 
@@ -282,11 +268,7 @@ pub struct GradeShares {
 
 impl Default for GradeShares {
     fn default() -> Self {
-        GradeShares {
-            a: 0.20,
-            b: 0.40,
-            c: 0.35,
-        }
+        GradeShares { a: 0.20, b: 0.40, c: 0.35 }
     }
 }
 
@@ -365,10 +347,7 @@ impl EvaluationConfig {
             }
         };
         if !(self.ratio_cap.is_finite() && self.ratio_cap > 0.0) {
-            return Err(format!(
-                "evaluation.ratio_cap = {}: must be a number > 0",
-                self.ratio_cap
-            ));
+            return Err(format!("evaluation.ratio_cap = {}: must be a number > 0", self.ratio_cap));
         }
         for g in Group::ALL {
             nonneg(&format!("weights.{}", g.name()), self.weights.get(g))?;
@@ -376,11 +355,7 @@ impl EvaluationConfig {
         if Group::ALL.iter().map(|g| self.weights.get(*g)).sum::<f64>() <= 0.0 {
             return Err("evaluation.weights: at least one group weight must be > 0".into());
         }
-        for (k, v) in [
-            ("a", self.grades.a),
-            ("b", self.grades.b),
-            ("c", self.grades.c),
-        ] {
+        for (k, v) in [("a", self.grades.a), ("b", self.grades.b), ("c", self.grades.c)] {
             nonneg(&format!("grades.{k}"), v)?;
         }
         if self.grades.a + self.grades.b + self.grades.c > 1.0 + 1e-9 {
@@ -389,19 +364,13 @@ impl EvaluationConfig {
         for i in Indicator::ALL {
             if let Some(v) = self.benchmarks.get(i) {
                 if !(v.is_finite() && v > 0.0) {
-                    return Err(format!(
-                        "evaluation.benchmarks.{} = {v}: must be a number > 0",
-                        i.name()
-                    ));
+                    return Err(format!("evaluation.benchmarks.{} = {v}: must be a number > 0", i.name()));
                 }
             }
         }
         for (k, l) in [
             ("e4_output_per_mu", self.underperforming.e4_output_per_mu),
-            (
-                "e5_investment_per_mu",
-                self.underperforming.e5_investment_per_mu,
-            ),
+            ("e5_investment_per_mu", self.underperforming.e5_investment_per_mu),
         ] {
             let (Level::Absolute(v) | Level::ShareOfMedian(v)) = l;
             nonneg(&format!("underperforming.{k}"), v)?;
@@ -409,15 +378,9 @@ impl EvaluationConfig {
         let mut names = BTreeSet::new();
         for c in &self.scale_classes {
             if c.name.trim().is_empty() || !names.insert(c.name.as_str()) {
-                return Err(format!(
-                    "evaluation.scale_classes: class name `{}` is empty or repeated",
-                    c.name
-                ));
+                return Err(format!("evaluation.scale_classes: class name `{}` is empty or repeated", c.name));
             }
-            nonneg(
-                &format!("scale_classes.{}.min_output_wan", c.name),
-                c.min_output_wan,
-            )?;
+            nonneg(&format!("scale_classes.{}.min_output_wan", c.name), c.min_output_wan)?;
         }
         Ok(())
     }
@@ -622,11 +585,7 @@ pub struct Evaluation {
 /// Out-of-scope parks (S2) are listed with `in_scope = false` and no
 /// indicator, score or grade; their statistics rows are ignored. Every
 /// indicator that cannot be computed is `None` with a finding saying why.
-pub fn evaluate(
-    parks: &[ParkFacts],
-    stats: Option<&StatsTable>,
-    cfg: &EvaluationConfig,
-) -> Evaluation {
+pub fn evaluate(parks: &[ParkFacts], stats: Option<&StatsTable>, cfg: &EvaluationConfig) -> Evaluation {
     let mut order: Vec<&ParkFacts> = parks.iter().collect();
     order.sort_by(|a, b| a.park_id.cmp(&b.park_id));
 
@@ -658,12 +617,8 @@ pub fn evaluate(
         if facts.in_scope {
             findings.extend(indicators::check_p1(facts));
             if let Some(table) = stats {
-                let park_rows = rows
-                    .get(facts.park_id.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let (values, f) =
-                    indicators::park_indicators(facts, park_rows, table, builtup.as_ref());
+                let park_rows = rows.get(facts.park_id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                let (values, f) = indicators::park_indicators(facts, park_rows, table, builtup.as_ref());
                 park.set_values(values);
                 findings.extend(f);
                 let (shares, f) = indicators::leading_shares(facts, park_rows);
@@ -700,22 +655,18 @@ fn assign_rows<'t>(
     findings: &mut Vec<Finding>,
 ) -> BTreeMap<&'t str, Vec<&'t StatsRow>> {
     let known: BTreeSet<&str> = parks.iter().map(|p| p.park_id.as_str()).collect();
-    let block_park: BTreeMap<&str, &str> = parks
-        .iter()
-        .flat_map(|p| p.block_ids.iter().map(|b| (b.as_str(), p.park_id.as_str())))
-        .collect();
+    let block_park: BTreeMap<&str, &str> =
+        parks.iter().flat_map(|p| p.block_ids.iter().map(|b| (b.as_str(), p.park_id.as_str()))).collect();
     let mut by_park: BTreeMap<&str, Vec<&StatsRow>> = BTreeMap::new();
     for row in &table.rows {
-        let loc = crate::findings::Location {
-            file: table.file.clone(),
-            line: Some(row.line),
-            ..Default::default()
-        };
+        let loc = crate::findings::Location { file: table.file.clone(), line: Some(row.line), ..Default::default() };
         let problem = if !known.contains(row.park_id.as_str()) {
             Some(format!(
                 "{} line {}: park {} is not in the parks layer; the row is not counted. Check the park id, or add \
                  the park's blocks to the parks layer",
-                table.file_name(), row.line, row.park_id
+                table.file_name(),
+                row.line,
+                row.park_id
             ))
         } else {
             match row.block_id.as_deref().map(|b| (b, block_park.get(b))) {
@@ -723,12 +674,16 @@ fn assign_rows<'t>(
                     "{} line {}: block {b} is not a valid block of park {} (it is not in the parks layer, or its \
                      feature was rejected: see the D findings); the row is not counted, so that no output is \
                      divided by a built-up area it does not belong to. Check the block id",
-                    table.file_name(), row.line, row.park_id
+                    table.file_name(),
+                    row.line,
+                    row.park_id
                 )),
                 Some((b, Some(owner))) if *owner != row.park_id => Some(format!(
                     "{} line {}: block {b} belongs to park {owner} in the parks layer, not to park {}; the row is \
                      not counted. Correct the park id or the block id",
-                    table.file_name(), row.line, row.park_id
+                    table.file_name(),
+                    row.line,
+                    row.park_id
                 )),
                 _ => None,
             }
@@ -753,47 +708,20 @@ mod tests {
 
     #[test]
     fn an_empty_file_gives_the_documented_defaults() {
-        let c = Config::from_toml("", "yuanqu.toml")
-            .expect("defaults")
-            .evaluation;
+        let c = Config::from_toml("", "yuanqu.toml").expect("defaults").evaluation;
         assert_eq!(c.benchmark_mode, BenchmarkMode::Median);
         assert_eq!(c.ratio_cap, 2.0);
         assert_eq!(
-            (
-                c.weights.total,
-                c.weights.efficiency,
-                c.weights.green,
-                c.weights.innovation
-            ),
+            (c.weights.total, c.weights.efficiency, c.weights.green, c.weights.innovation),
             (0.2, 0.4, 0.2, 0.2)
         );
         assert_eq!((c.grades.a, c.grades.b, c.grades.c), (0.2, 0.4, 0.35));
-        assert_eq!(
-            (
-                c.benchmarks.e5_investment_per_mu,
-                c.benchmarks.e6_tax_per_mu
-            ),
-            (Some(599.0), Some(45.0))
-        );
+        assert_eq!((c.benchmarks.e5_investment_per_mu, c.benchmarks.e6_tax_per_mu), (Some(599.0), Some(45.0)));
         assert_eq!(c.benchmarks.e4_output_per_mu, None);
         assert_eq!(c.underperforming.mode, UnderperformingMode::Either);
-        assert_eq!(
-            c.underperforming.e4_output_per_mu,
-            Level::ShareOfMedian(0.5)
-        );
-        let classes: Vec<_> = c
-            .scale_classes
-            .iter()
-            .map(|s| (s.name.as_str(), s.min_output_wan))
-            .collect();
-        assert_eq!(
-            classes,
-            vec![
-                ("large", 5_000_000.0),
-                ("medium", 1_000_000.0),
-                ("small", 0.0)
-            ]
-        );
+        assert_eq!(c.underperforming.e4_output_per_mu, Level::ShareOfMedian(0.5));
+        let classes: Vec<_> = c.scale_classes.iter().map(|s| (s.name.as_str(), s.min_output_wan)).collect();
+        assert_eq!(classes, vec![("large", 5_000_000.0), ("medium", 1_000_000.0), ("small", 0.0)]);
         assert_eq!(c.check(), Ok(()));
     }
 
@@ -813,27 +741,17 @@ mode = "both"
 e4_output_per_mu = { absolute = 150 }
 e5_investment_per_mu = { share_of_median = 0.3 }
 "#;
-        let c = Config::from_toml(text, "yuanqu.toml")
-            .expect("valid")
-            .evaluation;
+        let c = Config::from_toml(text, "yuanqu.toml").expect("valid").evaluation;
         assert_eq!(c.benchmark_mode, BenchmarkMode::Absolute);
         assert_eq!(c.benchmarks.e4_output_per_mu, Some(300.0));
-        assert_eq!(
-            c.benchmarks.e5_investment_per_mu,
-            Some(599.0),
-            "unset keys keep their default"
-        );
+        assert_eq!(c.benchmarks.e5_investment_per_mu, Some(599.0), "unset keys keep their default");
         assert_eq!(c.underperforming.mode, UnderperformingMode::Both);
         assert_eq!(c.underperforming.e4_output_per_mu, Level::Absolute(150.0));
-        assert_eq!(
-            c.underperforming.e5_investment_per_mu,
-            Level::ShareOfMedian(0.3)
-        );
+        assert_eq!(c.underperforming.e5_investment_per_mu, Level::ShareOfMedian(0.3));
         assert_eq!(c.scale_classes.len(), 2);
         assert_eq!(c.check(), Ok(()));
         // The configuration round-trips through TOML (run.json / report print it).
-        let back: EvaluationConfig =
-            toml::from_str(&toml::to_string(&c).expect("serialises")).expect("parses");
+        let back: EvaluationConfig = toml::from_str(&toml::to_string(&c).expect("serialises")).expect("parses");
         assert_eq!(back, c);
     }
 
@@ -850,25 +768,12 @@ e5_investment_per_mu = { share_of_median = 0.3 }
 
     #[test]
     fn check_names_the_bad_key() {
-        let bad_grades = EvaluationConfig {
-            grades: GradeShares {
-                a: 0.2,
-                b: 0.4,
-                c: 0.5,
-            },
-            ..Default::default()
-        };
+        let bad_grades = EvaluationConfig { grades: GradeShares { a: 0.2, b: 0.4, c: 0.5 }, ..Default::default() };
         assert!(bad_grades.check().unwrap_err().contains("grades"));
-        let bad_cap = EvaluationConfig {
-            ratio_cap: 0.0,
-            ..Default::default()
-        };
+        let bad_cap = EvaluationConfig { ratio_cap: 0.0, ..Default::default() };
         assert!(bad_cap.check().unwrap_err().contains("ratio_cap"));
         let bad_bench = EvaluationConfig {
-            benchmarks: AbsoluteBenchmarks {
-                e7_energy_per_va: Some(-1.0),
-                ..Default::default()
-            },
+            benchmarks: AbsoluteBenchmarks { e7_energy_per_va: Some(-1.0), ..Default::default() },
             ..Default::default()
         };
         assert!(bad_bench.check().unwrap_err().contains("e7_energy_per_va"));
@@ -879,52 +784,27 @@ e5_investment_per_mu = { share_of_median = 0.3 }
             },
             ..Default::default()
         };
-        assert!(bad_level
-            .check()
-            .unwrap_err()
-            .contains("e5_investment_per_mu"));
+        assert!(bad_level.check().unwrap_err().contains("e5_investment_per_mu"));
     }
 
     #[test]
     fn without_statistics_only_p1_is_checked() {
         let parks = [
-            ParkFacts {
-                park_id: "A".into(),
-                in_scope: true,
-                block_ids: vec!["A-1".into()],
-                ..ParkFacts::default()
-            },
-            ParkFacts {
-                park_id: "L".into(),
-                in_scope: false,
-                ..ParkFacts::default()
-            },
+            ParkFacts { park_id: "A".into(), in_scope: true, block_ids: vec!["A-1".into()], ..ParkFacts::default() },
+            ParkFacts { park_id: "L".into(), in_scope: false, ..ParkFacts::default() },
         ];
         let e = evaluate(&parks, None, &EvaluationConfig::default());
         assert_eq!(e.parks.len(), 2);
-        assert!(e
-            .parks
-            .iter()
-            .all(|p| p.score.is_none() && p.grade.is_none()));
-        let rules: Vec<_> = e
-            .findings
-            .iter()
-            .map(|f| (f.rule, f.park_id.as_deref()))
-            .collect();
-        assert_eq!(
-            rules,
-            vec![("D6", None), ("P1", Some("A"))],
-            "one note, then A's missing leading industry"
-        );
+        assert!(e.parks.iter().all(|p| p.score.is_none() && p.grade.is_none()));
+        let rules: Vec<_> = e.findings.iter().map(|f| (f.rule, f.park_id.as_deref())).collect();
+        assert_eq!(rules, vec![("D6", None), ("P1", Some("A"))], "one note, then A's missing leading industry");
         assert_eq!(e.leading_share.get("A-1"), Some(&None));
     }
 
     #[test]
     fn serialises_with_data_md_names_and_numbers() {
         let (parks, text) = score::tests::hand_table();
-        let t = parse_stats(&text, "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0;
+        let t = parse_stats(&text, "stats.csv", &BTreeMap::new()).expect("usable").0;
         let e = evaluate(&parks, Some(&t), &EvaluationConfig::default());
         let v = serde_json::to_value(&e.parks[9]).expect("json");
         assert_eq!(v["park_id"], "P10");
@@ -942,32 +822,25 @@ e5_investment_per_mu = { share_of_median = 0.3 }
         let mut w = csv::Writer::from_writer(Vec::new());
         w.serialize(&e.parks[3]).expect("a flat record");
         let out = String::from_utf8(w.into_inner().expect("flushed")).expect("utf-8");
-        assert!(out.starts_with("park_id,park_name,county_adcode,league_adcode,in_scope,builtup_mu,builtup_source,e1_output_wan"), "{out}");
+        assert!(
+            out.starts_with(
+                "park_id,park_name,county_adcode,league_adcode,in_scope,builtup_mu,builtup_source,e1_output_wan"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
     fn findings_are_grouped_by_park_in_park_order() {
         let (parks, text) = score::tests::hand_table();
-        let t = parse_stats(
-            &format!("{text}ZZ,,1,,,,,,,,,,\n"),
-            "stats.csv",
-            &BTreeMap::new(),
-        )
-        .expect("usable")
-        .0;
+        let t = parse_stats(&format!("{text}ZZ,,1,,,,,,,,,,\n"), "stats.csv", &BTreeMap::new()).expect("usable").0;
         let e = evaluate(&parks, Some(&t), &EvaluationConfig::default());
         let ids: Vec<_> = e.findings.iter().map(|f| f.park_id.clone()).collect();
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(ids, sorted);
-        assert!(e
-            .findings
-            .iter()
-            .any(|f| f.park_id.as_deref() == Some("ZZ") && f.rule == "D6"));
+        assert!(e.findings.iter().any(|f| f.park_id.as_deref() == Some("ZZ") && f.rule == "D6"));
         // deterministic: the same input gives the same findings
-        assert_eq!(
-            evaluate(&parks, Some(&t), &EvaluationConfig::default()).findings,
-            e.findings
-        );
+        assert_eq!(evaluate(&parks, Some(&t), &EvaluationConfig::default()).findings, e.findings);
     }
 }

@@ -6,10 +6,7 @@
 
 use super::indicators::{round, Indicator, AREA_DECIMALS, DECIMALS, P2_MIN_LEADING_SHARE};
 use super::score::BenchmarkSource;
-use super::{
-    BenchmarkMode, BuiltupSource, Evaluation, EvaluationConfig, Level, ParkFacts,
-    UnderperformingMode,
-};
+use super::{BenchmarkMode, BuiltupSource, Evaluation, EvaluationConfig, Level, ParkFacts, UnderperformingMode};
 use crate::findings::Severity;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
@@ -47,9 +44,7 @@ pub fn thresholds_markdown(cfg: &EvaluationConfig, eval: &Evaluation) -> String 
     if eval.benchmarks.is_empty() {
         s.push_str("No statistics table was given: nothing was scored.\n\n");
     } else {
-        s.push_str(
-            "| rule | indicator | unit | better | group (weight) | points | benchmark | source |\n",
-        );
+        s.push_str("| rule | indicator | unit | better | group (weight) | points | benchmark | source |\n");
         s.push_str("|---|---|---|---|---|---|---|---|\n");
         for b in &eval.benchmarks {
             let i = b.indicator;
@@ -72,11 +67,7 @@ pub fn thresholds_markdown(cfg: &EvaluationConfig, eval: &Evaluation) -> String 
                 i.rule().id,
                 i.name(),
                 i.unit(),
-                if i.lower_is_better() {
-                    "lower"
-                } else {
-                    "higher"
-                },
+                if i.lower_is_better() { "lower" } else { "higher" },
                 g.name(),
                 fmt_f64(cfg.weights.get(g)),
                 b.points,
@@ -129,28 +120,15 @@ pub fn thresholds_markdown(cfg: &EvaluationConfig, eval: &Evaluation) -> String 
     s.push_str("| rule | indicator | required level | how |\n|---|---|---|---|\n");
     let lv = &eval.required_levels;
     for (ind, level, used, med) in [
-        (
-            Indicator::E4,
-            u.e4_output_per_mu,
-            lv.e4_output_per_mu,
-            lv.e4_median,
-        ),
-        (
-            Indicator::E5,
-            u.e5_investment_per_mu,
-            lv.e5_investment_per_mu,
-            lv.e5_median,
-        ),
+        (Indicator::E4, u.e4_output_per_mu, lv.e4_output_per_mu, lv.e4_median),
+        (Indicator::E5, u.e5_investment_per_mu, lv.e5_investment_per_mu, lv.e5_median),
     ] {
         let how = match level {
             Level::Absolute(_) => "absolute".to_owned(),
             Level::ShareOfMedian(k) => format!(
                 "{} × the median ({})",
                 fmt_f64(k),
-                med.map_or("no park reports it".to_owned(), |m| format!(
-                    "{m} {}",
-                    ind.unit()
-                ))
+                med.map_or("no park reports it".to_owned(), |m| format!("{m} {}", ind.unit()))
             ),
         };
         let shown = match (used, level) {
@@ -158,12 +136,7 @@ pub fn thresholds_markdown(cfg: &EvaluationConfig, eval: &Evaluation) -> String 
             (None, Level::Absolute(v)) => format!("{} {}", fmt_f64(v), ind.unit()),
             (None, Level::ShareOfMedian(_)) => "—".to_owned(),
         };
-        let _ = writeln!(
-            s,
-            "| {} | {} | {shown} | {how} |",
-            ind.rule().id,
-            ind.name()
-        );
+        let _ = writeln!(s, "| {} | {} | {shown} | {how} |", ind.rule().id, ind.name());
     }
     s.push('\n');
 
@@ -194,10 +167,8 @@ pub fn thresholds_markdown(cfg: &EvaluationConfig, eval: &Evaluation) -> String 
 /// each park's indicators, built-up area, score, rank, grade and flags.
 /// `parks` supplies the league names.
 pub fn league_tables_markdown(eval: &Evaluation, parks: &[ParkFacts]) -> String {
-    let names: BTreeMap<&str, &str> = parks
-        .iter()
-        .filter_map(|p| Some((p.league_adcode.as_deref()?, p.league_name.as_deref()?)))
-        .collect();
+    let names: BTreeMap<&str, &str> =
+        parks.iter().filter_map(|p| Some((p.league_adcode.as_deref()?, p.league_name.as_deref()?))).collect();
     let mut flags: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for f in &eval.findings {
         if let (Some(pid), true) = (f.park_id.as_deref(), f.severity != Severity::Info) {
@@ -206,10 +177,7 @@ pub fn league_tables_markdown(eval: &Evaluation, parks: &[ParkFacts]) -> String 
     }
     let mut by_league: BTreeMap<Option<&str>, Vec<&super::ParkIndicators>> = BTreeMap::new();
     for p in &eval.parks {
-        by_league
-            .entry(p.league_adcode.as_deref())
-            .or_default()
-            .push(p);
+        by_league.entry(p.league_adcode.as_deref()).or_default().push(p);
     }
     // Parks without a league go last.
     let mut leagues: Vec<_> = by_league.into_iter().collect();
@@ -238,19 +206,10 @@ pub fn league_tables_markdown(eval: &Evaluation, parks: &[ParkFacts]) -> String 
         s.push_str(&"---|".repeat(Indicator::COUNT + 8));
         s.push('\n');
         for p in list {
-            let _ = write!(
-                s,
-                "| {} | {} |",
-                escape(&p.park_id),
-                escape(p.park_name.as_deref().unwrap_or(""))
-            );
+            let _ = write!(s, "| {} | {} |", escape(&p.park_id), escape(p.park_name.as_deref().unwrap_or("")));
             if !p.in_scope {
                 s.push_str(&" |".repeat(Indicator::COUNT));
-                let _ = write!(
-                    s,
-                    " {} | | | out of scope (S2) | | | |",
-                    builtup(p.builtup_mu, p.builtup_source)
-                );
+                let _ = write!(s, " {} | | | out of scope (S2) | | | |", builtup(p.builtup_mu, p.builtup_source));
             } else {
                 for i in Indicator::ALL {
                     let _ = write!(s, " {} |", dash(p.get(i)));
@@ -271,9 +230,7 @@ pub fn league_tables_markdown(eval: &Evaluation, parks: &[ParkFacts]) -> String 
                     p.contact_tier.map_or("—", |t| t.as_str()),
                 );
             }
-            let f = flags
-                .get(p.park_id.as_str())
-                .map(|r| r.iter().copied().collect::<Vec<_>>().join(", "));
+            let f = flags.get(p.park_id.as_str()).map(|r| r.iter().copied().collect::<Vec<_>>().join(", "));
             let _ = writeln!(s, " {} |", f.unwrap_or_default());
         }
         s.push('\n');
@@ -313,9 +270,7 @@ fn fmt_f64(x: f64) -> String {
 
 /// Escapes the characters that would break a Markdown table cell.
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]
@@ -327,42 +282,23 @@ mod tests {
     #[test]
     fn thresholds_name_every_value_used() {
         let (parks, text) = crate::evaluate::score::tests::hand_table();
-        let t = parse_stats(&text, "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0;
+        let t = parse_stats(&text, "stats.csv", &BTreeMap::new()).expect("usable").0;
         let cfg = EvaluationConfig::default();
         let e = evaluate(&parks, Some(&t), &cfg);
         let md = thresholds_markdown(&cfg, &e);
         // Default weights: E1 points 100·0.2/3 = 6.6667, E4 100·0.4/3 = 13.3333, E10 100·0.2/2 = 10.
-        assert!(md.contains("| E1 | e1_output_wan | 万元 | higher | total (0.2) | 6.6667 | 100000 | median of 10 parks |"), "{md}");
         assert!(
-            md.contains(
-                "| E4 | e4_output_per_mu | 万元/亩 | higher | efficiency (0.4) | 13.3333 | 100 |"
-            ),
+            md.contains("| E1 | e1_output_wan | 万元 | higher | total (0.2) | 6.6667 | 100000 | median of 10 parks |"),
             "{md}"
         );
-        assert!(
-            md.contains("| E7 | e7_energy_per_va | tce/万元 | lower | green (0.2) |"),
-            "{md}"
-        );
-        assert!(
-            md.contains("| E10 | e10_rnd_share_pct | % | higher | innovation (0.2) | 10 |"),
-            "{md}"
-        );
-        assert!(
-            md.contains("With 11 graded parks: A ranks 1–2, B ranks 3–7, C ranks 8–10, D rank 11."),
-            "{md}"
-        );
+        assert!(md.contains("| E4 | e4_output_per_mu | 万元/亩 | higher | efficiency (0.4) | 13.3333 | 100 |"), "{md}");
+        assert!(md.contains("| E7 | e7_energy_per_va | tce/万元 | lower | green (0.2) |"), "{md}");
+        assert!(md.contains("| E10 | e10_rnd_share_pct | % | higher | innovation (0.2) | 10 |"), "{md}");
+        assert!(md.contains("With 11 graded parks: A ranks 1–2, B ranks 3–7, C ranks 8–10, D rank 11."), "{md}");
         assert!(md.contains("Mode: either"), "{md}");
-        assert!(
-            md.contains("| E4 | e4_output_per_mu | 50 万元/亩 | 0.5 × the median (100 万元/亩) |"),
-            "{md}"
-        );
+        assert!(md.contains("| E4 | e4_output_per_mu | 50 万元/亩 | 0.5 × the median (100 万元/亩) |"), "{md}");
         assert!(md.contains("| large | 5000000 |"), "{md}");
-        assert!(
-            md.contains("P2 (§1 clause 2): the leading industries reach 60%"),
-            "{md}"
-        );
+        assert!(md.contains("P2 (§1 clause 2): the leading industries reach 60%"), "{md}");
     }
 
     #[test]
@@ -370,35 +306,21 @@ mod tests {
         let (mut parks, text) = crate::evaluate::score::tests::hand_table();
         parks[0].league_name = Some("呼和浩特市".into());
         parks[0].park_name = Some("a|b".into());
-        let t = parse_stats(&text, "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0;
+        let t = parse_stats(&text, "stats.csv", &BTreeMap::new()).expect("usable").0;
         let e = evaluate(&parks, Some(&t), &EvaluationConfig::default());
         let md = league_tables_markdown(&e, &parks);
-        let i100 = md
-            .find("### 呼和浩特市 (150100)")
-            .expect("league heading with name");
+        let i100 = md.find("### 呼和浩特市 (150100)").expect("league heading with name");
         let i200 = md.find("### 150200").expect("league heading without name");
         assert!(i100 < i200, "by adcode");
         assert!(md.contains("| P01 | a\\|b |"), "escaped: {md}");
         assert!(md.contains("out of scope (S2)"), "{md}");
         // P06 has no stats row: dashes and a D6 flag.
-        let p06 = md
-            .lines()
-            .find(|l| l.starts_with("| P06 |"))
-            .expect("P06 row");
+        let p06 = md.lines().find(|l| l.starts_with("| P06 |")).expect("P06 row");
         assert!(p06.contains("| — | — |") && p06.ends_with(" D6 |"), "{p06}");
         // Every row has as many cells as the header.
-        let header_cells = md
-            .lines()
-            .find(|l| l.starts_with("| park |"))
-            .map(|l| l.matches('|').count());
+        let header_cells = md.lines().find(|l| l.starts_with("| park |")).map(|l| l.matches('|').count());
         for l in md.lines().filter(|l| l.starts_with("| P")) {
-            assert_eq!(
-                Some(l.matches('|').count() - l.matches("\\|").count()),
-                header_cells,
-                "{l}"
-            );
+            assert_eq!(Some(l.matches('|').count() - l.matches("\\|").count()), header_cells, "{l}");
         }
     }
 }

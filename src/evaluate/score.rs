@@ -142,11 +142,7 @@ impl GradeCutoffs {
 /// park_id, so equal scores on either side of a cut-off get different grades,
 /// deterministically.
 pub fn grade_cutoffs(n: usize, shares: &GradeShares) -> GradeCutoffs {
-    let dec = |x: f64| {
-        Decimal::from_f64(x)
-            .filter(|d| *d >= Decimal::ZERO)
-            .unwrap_or(Decimal::ZERO)
-    };
+    let dec = |x: f64| Decimal::from_f64(x).filter(|d| *d >= Decimal::ZERO).unwrap_or(Decimal::ZERO);
     let nd = Decimal::from(n);
     let cut = |cum: Decimal| {
         nd.checked_mul(cum)
@@ -159,16 +155,8 @@ pub fn grade_cutoffs(n: usize, shares: &GradeShares) -> GradeCutoffs {
     let a_last = cut(a);
     let ab = a.checked_add(b);
     let b_last = ab.map_or(n, cut).max(a_last);
-    let c_last = ab
-        .and_then(|ab| ab.checked_add(c))
-        .map_or(n, cut)
-        .max(b_last);
-    GradeCutoffs {
-        graded: n,
-        a_last,
-        b_last,
-        c_last,
-    }
+    let c_last = ab.and_then(|ab| ab.checked_add(c)).map_or(n, cut).max(b_last);
+    GradeCutoffs { graded: n, a_last, b_last, c_last }
 }
 
 /// The median of `values` (the mean of the two middle values for an even
@@ -187,11 +175,7 @@ pub fn median(values: &[Decimal]) -> Option<Decimal> {
 
 /// The values of `indicator` over the in-scope parks that report it.
 pub(crate) fn reported(eval: &Evaluation, indicator: Indicator) -> Vec<Decimal> {
-    eval.parks
-        .iter()
-        .filter(|p| p.in_scope)
-        .filter_map(|p| p.get(indicator))
-        .collect()
+    eval.parks.iter().filter(|p| p.in_scope).filter_map(|p| p.get(indicator)).collect()
 }
 
 /// The benchmark of every indicator under `cfg`.
@@ -202,32 +186,17 @@ pub(crate) fn benchmarks(eval: &Evaluation, cfg: &EvaluationConfig) -> Vec<Bench
         .map(|i| {
             let values = reported(eval, i);
             let absolute = match cfg.benchmark_mode {
-                BenchmarkMode::Absolute => {
-                    cfg.benchmarks.get(i).and_then(Decimal::from_f64).map(round)
-                }
+                BenchmarkMode::Absolute => cfg.benchmarks.get(i).and_then(Decimal::from_f64).map(round),
                 BenchmarkMode::Median => None,
             };
             let (value, source) = match (absolute, cfg.benchmark_mode) {
                 (Some(v), _) => (Some(v), BenchmarkSource::Absolute),
-                (None, BenchmarkMode::Absolute) => (
-                    median(&values),
-                    BenchmarkSource::MedianFallback {
-                        parks: values.len(),
-                    },
-                ),
-                (None, BenchmarkMode::Median) => (
-                    median(&values),
-                    BenchmarkSource::Median {
-                        parks: values.len(),
-                    },
-                ),
+                (None, BenchmarkMode::Absolute) => {
+                    (median(&values), BenchmarkSource::MedianFallback { parks: values.len() })
+                }
+                (None, BenchmarkMode::Median) => (median(&values), BenchmarkSource::Median { parks: values.len() }),
             };
-            Benchmark {
-                indicator: i,
-                value,
-                source,
-                points: round(points[i.index()]),
-            }
+            Benchmark { indicator: i, value, source, points: round(points[i.index()]) }
         })
         .collect()
 }
@@ -237,8 +206,7 @@ pub(crate) fn benchmarks(eval: &Evaluation, cfg: &EvaluationConfig) -> Vec<Bench
 /// which case nothing scores ([`EvaluationConfig::check`] rejects such a
 /// configuration).
 fn weights(cfg: &EvaluationConfig) -> Option<([Decimal; 4], Decimal)> {
-    let w =
-        Group::ALL.map(|g| Decimal::from_f64(cfg.weights.get(g)).filter(|d| *d >= Decimal::ZERO));
+    let w = Group::ALL.map(|g| Decimal::from_f64(cfg.weights.get(g)).filter(|d| *d >= Decimal::ZERO));
     let mut out = [Decimal::ZERO; 4];
     let mut total = Decimal::ZERO;
     for (k, v) in w.into_iter().enumerate() {
@@ -252,20 +220,13 @@ fn weights(cfg: &EvaluationConfig) -> Option<([Decimal; 4], Decimal)> {
 /// `x` (multiplied before dividing, so that round weights stay exact).
 fn group_points(g: Group, x: Decimal, (w, total): &([Decimal; 4], Decimal)) -> Option<Decimal> {
     let n = Decimal::from(g.members().count());
-    Decimal::ONE_HUNDRED
-        .checked_mul(w[g as usize])?
-        .checked_mul(x)?
-        .checked_div(total.checked_mul(n)?)
+    Decimal::ONE_HUNDRED.checked_mul(w[g as usize])?.checked_mul(x)?.checked_div(total.checked_mul(n)?)
 }
 
 /// The points of each indicator at ratio 1, unrounded.
 fn indicator_points(cfg: &EvaluationConfig) -> [Decimal; Indicator::COUNT] {
     let w = weights(cfg);
-    Indicator::ALL.map(|i| {
-        w.as_ref()
-            .and_then(|w| group_points(i.group(), Decimal::ONE, w))
-            .unwrap_or(Decimal::ZERO)
-    })
+    Indicator::ALL.map(|i| w.as_ref().and_then(|w| group_points(i.group(), Decimal::ONE, w)).unwrap_or(Decimal::ZERO))
 }
 
 /// min(value / benchmark, cap), inverted for lower-is-better indicators;
@@ -297,26 +258,17 @@ pub fn score(
     benchmarks: &[Benchmark],
     cfg: &EvaluationConfig,
 ) -> Decimal {
-    let cap = Decimal::from_f64(cfg.ratio_cap)
-        .filter(|c| *c > Decimal::ZERO)
-        .unwrap_or(Decimal::TWO);
+    let cap = Decimal::from_f64(cfg.ratio_cap).filter(|c| *c > Decimal::ZERO).unwrap_or(Decimal::TWO);
     let Some(w) = weights(cfg) else {
         return Decimal::ZERO;
     };
     let mut s = Some(Decimal::ZERO);
     for g in Group::ALL {
-        let mut ratios = g.members().filter_map(|i| {
-            ratio(
-                i,
-                values[i.index()],
-                benchmarks.get(i.index()).and_then(|b| b.value),
-                cap,
-            )
-        });
+        let mut ratios = g
+            .members()
+            .filter_map(|i| ratio(i, values[i.index()], benchmarks.get(i.index()).and_then(|b| b.value), cap));
         let sum = ratios.try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r));
-        s = s
-            .zip(sum.and_then(|x| group_points(g, x, &w)))
-            .and_then(|(a, b)| a.checked_add(b));
+        s = s.zip(sum.and_then(|x| group_points(g, x, &w))).and_then(|(a, b)| a.checked_add(b));
     }
     s.map_or(Decimal::ZERO, round)
 }
@@ -327,15 +279,11 @@ pub(crate) fn score_and_grade(eval: &mut Evaluation, cfg: &EvaluationConfig) {
     for p in eval.parks.iter_mut().filter(|p| p.in_scope) {
         p.score = Some(score(&p.values(), &bench, cfg));
     }
-    let mut ranked: Vec<usize> = (0..eval.parks.len())
-        .filter(|i| eval.parks[*i].in_scope)
-        .collect();
+    let mut ranked: Vec<usize> = (0..eval.parks.len()).filter(|i| eval.parks[*i].in_scope).collect();
     // Highest score first; equal scores by park_id.
     ranked.sort_by(|a, b| {
         let (pa, pb) = (&eval.parks[*a], &eval.parks[*b]);
-        pb.score
-            .cmp(&pa.score)
-            .then_with(|| pa.park_id.cmp(&pb.park_id))
+        pb.score.cmp(&pa.score).then_with(|| pa.park_id.cmp(&pb.park_id))
     });
     let cut = grade_cutoffs(ranked.len(), &cfg.grades);
     for (k, i) in ranked.into_iter().enumerate() {
@@ -363,80 +311,31 @@ pub(crate) mod tests {
     fn cutoffs_round_cumulative_shares_half_up() {
         let g = GradeShares::default();
         // n = 10: 10·0.2 = 2, 10·0.6 = 6, 10·0.95 = 9.5 → 10: no D.
-        assert_eq!(
-            grade_cutoffs(10, &g),
-            GradeCutoffs {
-                graded: 10,
-                a_last: 2,
-                b_last: 6,
-                c_last: 10
-            }
-        );
+        assert_eq!(grade_cutoffs(10, &g), GradeCutoffs { graded: 10, a_last: 2, b_last: 6, c_last: 10 });
         // n = 11: 2.2 → 2, 6.6 → 7, 10.45 → 10.
-        assert_eq!(
-            grade_cutoffs(11, &g),
-            GradeCutoffs {
-                graded: 11,
-                a_last: 2,
-                b_last: 7,
-                c_last: 10
-            }
-        );
+        assert_eq!(grade_cutoffs(11, &g), GradeCutoffs { graded: 11, a_last: 2, b_last: 7, c_last: 10 });
         // n = 20: 4, 12, 19; n = 100: 20, 60, 95.
-        assert_eq!(
-            grade_cutoffs(20, &g),
-            GradeCutoffs {
-                graded: 20,
-                a_last: 4,
-                b_last: 12,
-                c_last: 19
-            }
-        );
-        assert_eq!(
-            grade_cutoffs(100, &g),
-            GradeCutoffs {
-                graded: 100,
-                a_last: 20,
-                b_last: 60,
-                c_last: 95
-            }
-        );
+        assert_eq!(grade_cutoffs(20, &g), GradeCutoffs { graded: 20, a_last: 4, b_last: 12, c_last: 19 });
+        assert_eq!(grade_cutoffs(100, &g), GradeCutoffs { graded: 100, a_last: 20, b_last: 60, c_last: 95 });
         // n = 1: 0.2 → 0, 0.6 → 1: a lone park is B. n = 0: nothing.
         assert_eq!(grade_cutoffs(1, &g).grade(1), Grade::B);
         assert_eq!(grade_cutoffs(0, &g), GradeCutoffs::default());
         // n = 5: 1, 3, 4.75 → 5.
         let c = grade_cutoffs(5, &g);
-        assert_eq!(
-            [1, 2, 3, 4, 5].map(|r| c.grade(r)),
-            [Grade::A, Grade::B, Grade::B, Grade::C, Grade::C]
-        );
+        assert_eq!([1, 2, 3, 4, 5].map(|r| c.grade(r)), [Grade::A, Grade::B, Grade::B, Grade::C, Grade::C]);
     }
 
     #[test]
     fn absurd_configuration_values_do_not_panic() {
         let (parks, text) = hand_table();
-        let t = parse_stats(&text, "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0;
-        for (w, cap, share) in [
-            (1e27, 1e27, 1e27),
-            (f64::NAN, f64::INFINITY, f64::NAN),
-            (-1.0, -1.0, -1.0),
-            (0.0, 0.0, 0.0),
-        ] {
+        let t = parse_stats(&text, "stats.csv", &BTreeMap::new()).expect("usable").0;
+        for (w, cap, share) in
+            [(1e27, 1e27, 1e27), (f64::NAN, f64::INFINITY, f64::NAN), (-1.0, -1.0, -1.0), (0.0, 0.0, 0.0)]
+        {
             let cfg = EvaluationConfig {
                 ratio_cap: cap,
-                weights: GroupWeights {
-                    total: w,
-                    efficiency: w,
-                    green: w,
-                    innovation: w,
-                },
-                grades: GradeShares {
-                    a: share,
-                    b: share,
-                    c: share,
-                },
+                weights: GroupWeights { total: w, efficiency: w, green: w, innovation: w },
+                grades: GradeShares { a: share, b: share, c: share },
                 ..EvaluationConfig::default()
             };
             assert!(cfg.check().is_err());
@@ -450,39 +349,18 @@ pub(crate) mod tests {
         assert_eq!(median(&[]), None);
         assert_eq!(median(&[d("3"), d("1"), d("2")]), Some(d("2")));
         assert_eq!(median(&[d("4"), d("1"), d("2"), d("10")]), Some(d("3")));
-        assert_eq!(
-            median(&[d("1"), d("2.00005")]),
-            Some(d("1.5")),
-            "1.500025 → 1.5"
-        );
+        assert_eq!(median(&[d("1"), d("2.00005")]), Some(d("1.5")), "1.500025 → 1.5");
     }
 
     #[test]
     fn ratios_are_inverted_for_lower_is_better_and_capped() {
         let cap = Decimal::TWO;
-        assert_eq!(
-            ratio(Indicator::E4, Some(d("150")), Some(d("100")), cap),
-            Some(d("1.5"))
-        );
-        assert_eq!(
-            ratio(Indicator::E4, Some(d("500")), Some(d("100")), cap),
-            Some(d("2"))
-        );
-        assert_eq!(
-            ratio(Indicator::E7, Some(d("2")), Some(d("1")), cap),
-            Some(d("0.5"))
-        );
-        assert_eq!(
-            ratio(Indicator::E7, Some(d("0")), Some(d("1")), cap),
-            Some(d("2")),
-            "zero energy: the cap"
-        );
+        assert_eq!(ratio(Indicator::E4, Some(d("150")), Some(d("100")), cap), Some(d("1.5")));
+        assert_eq!(ratio(Indicator::E4, Some(d("500")), Some(d("100")), cap), Some(d("2")));
+        assert_eq!(ratio(Indicator::E7, Some(d("2")), Some(d("1")), cap), Some(d("0.5")));
+        assert_eq!(ratio(Indicator::E7, Some(d("0")), Some(d("1")), cap), Some(d("2")), "zero energy: the cap");
         assert_eq!(ratio(Indicator::E4, None, Some(d("1")), cap), None);
-        assert_eq!(
-            ratio(Indicator::E11, Some(d("3")), Some(d("0")), cap),
-            None,
-            "a 0 benchmark does not count"
-        );
+        assert_eq!(ratio(Indicator::E11, Some(d("3")), Some(d("0")), cap), None, "a 0 benchmark does not count");
     }
 
     // ------------------------------------------------------------------
@@ -526,11 +404,8 @@ industrial_value_added_wan,energy_tce,water_m3,pollutant_t,rnd_wan,main_revenue_
 leading_output_wan";
 
     fn base(park: &str, f: impl Fn(&mut [String; 11])) -> String {
-        let mut v = [
-            "100000", "20000", "5000", "20000", "20000", "200000", "100", "1600", "80000", "10",
-            "80000",
-        ]
-        .map(String::from);
+        let mut v = ["100000", "20000", "5000", "20000", "20000", "200000", "100", "1600", "80000", "10", "80000"]
+            .map(String::from);
         f(&mut v);
         format!("{park},{park}-1,{}\n", v.join(","))
     }
@@ -552,12 +427,7 @@ leading_output_wan";
                 e11_patents: Some(10.0),
             },
             ratio_cap: 2.0,
-            weights: GroupWeights {
-                total: 0.3,
-                efficiency: 0.3,
-                green: 0.3,
-                innovation: 0.1,
-            },
+            weights: GroupWeights { total: 0.3, efficiency: 0.3, green: 0.3, innovation: 0.1 },
             ..EvaluationConfig::default()
         }
     }
@@ -627,38 +497,13 @@ leading_output_wan";
             assert_eq!(got, (*id, Some(d(s)), Some(*r), Some(*g)), "park {id}");
         }
         let p12 = &e.parks[11];
-        assert_eq!(
-            (p12.park_id.as_str(), p12.in_scope, p12.score, p12.grade),
-            ("P12", false, None, None)
-        );
-        assert_eq!(
-            p12.e1_output_wan, None,
-            "out of scope: listed, never evaluated"
-        );
-        assert!(
-            !e.findings
-                .iter()
-                .any(|f| f.park_id.as_deref() == Some("P12")),
-            "no finding for P12"
-        );
-        assert_eq!(
-            e.grade_cutoffs,
-            GradeCutoffs {
-                graded: 11,
-                a_last: 2,
-                b_last: 7,
-                c_last: 10
-            }
-        );
-        assert_eq!(
-            e.parks[4].builtup_source,
-            crate::evaluate::BuiltupSource::Declared
-        );
+        assert_eq!((p12.park_id.as_str(), p12.in_scope, p12.score, p12.grade), ("P12", false, None, None));
+        assert_eq!(p12.e1_output_wan, None, "out of scope: listed, never evaluated");
+        assert!(!e.findings.iter().any(|f| f.park_id.as_deref() == Some("P12")), "no finding for P12");
+        assert_eq!(e.grade_cutoffs, GradeCutoffs { graded: 11, a_last: 2, b_last: 7, c_last: 10 });
+        assert_eq!(e.parks[4].builtup_source, crate::evaluate::BuiltupSource::Declared);
         // Points at ratio 1: 10 for E1–E9, 5 for E10–E11.
-        assert_eq!(
-            e.benchmarks.iter().map(|b| b.points).sum::<Decimal>(),
-            d("100")
-        );
+        assert_eq!(e.benchmarks.iter().map(|b| b.points).sum::<Decimal>(), d("100"));
         assert_eq!(e.benchmarks[9].points, d("5"));
     }
 
@@ -672,13 +517,7 @@ leading_output_wan";
     #[test]
     fn median_benchmarks_with_default_weights() {
         let h = "park_id,block_id,industrial_output_wan\n";
-        let t = parse_stats(
-            &format!("{h}M1,,100\nM2,,300\nM3,,200\n"),
-            "s.csv",
-            &BTreeMap::new(),
-        )
-        .expect("usable")
-        .0;
+        let t = parse_stats(&format!("{h}M1,,100\nM2,,300\nM3,,200\n"), "s.csv", &BTreeMap::new()).expect("usable").0;
         let parks: Vec<ParkFacts> = [("M1", 100.0), ("M2", 150.0), ("M3", 50.0)]
             .map(|(id, mu)| ParkFacts {
                 park_id: id.into(),
@@ -694,10 +533,7 @@ leading_output_wan";
         assert_eq!(e.benchmarks[3].value, Some(d("2")));
         assert_eq!(e.benchmarks[1].value, None, "nobody reports investment");
         let scores: Vec<_> = e.parks.iter().map(|p| p.score).collect();
-        assert_eq!(
-            scores,
-            vec![Some(d("10")), Some(d("23.3333")), Some(d("33.3333"))]
-        );
+        assert_eq!(scores, vec![Some(d("10")), Some(d("23.3333")), Some(d("33.3333"))]);
         assert_eq!(
             e.parks.iter().map(|p| p.grade).collect::<Vec<_>>(),
             vec![Some(Grade::C), Some(Grade::B), Some(Grade::A)]
@@ -707,23 +543,15 @@ leading_output_wan";
     #[test]
     fn absolute_mode_falls_back_to_the_median_where_no_value_is_set() {
         let (parks, text) = hand_table();
-        let t = parse_stats(&text, "stats.csv", &BTreeMap::new())
-            .expect("usable")
-            .0;
-        let cfg = EvaluationConfig {
-            benchmark_mode: BenchmarkMode::Absolute,
-            ..EvaluationConfig::default()
-        };
+        let t = parse_stats(&text, "stats.csv", &BTreeMap::new()).expect("usable").0;
+        let cfg = EvaluationConfig { benchmark_mode: BenchmarkMode::Absolute, ..EvaluationConfig::default() };
         let e = evaluate(&parks, Some(&t), &cfg);
         assert_eq!(e.benchmarks[4].source, BenchmarkSource::Absolute);
         assert_eq!(e.benchmarks[4].value, Some(d("599")));
         assert_eq!(e.benchmarks[5].value, Some(d("45")));
         // E1 over the 10 reporting in-scope parks (P06 has no row, P12 is out
         // of scope): 20000, 8 × 100000, 300000 → median 100000.
-        assert_eq!(
-            e.benchmarks[0].source,
-            BenchmarkSource::MedianFallback { parks: 10 }
-        );
+        assert_eq!(e.benchmarks[0].source, BenchmarkSource::MedianFallback { parks: 10 });
         assert_eq!(e.benchmarks[0].value, Some(d("100000")));
     }
 }

@@ -126,10 +126,7 @@ pub struct StatsRow {
 
 /// The last component of a path, for messages.
 fn file_name(file: &str) -> &str {
-    Path::new(file)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(file)
+    Path::new(file).file_name().and_then(|n| n.to_str()).unwrap_or(file)
 }
 
 impl StatsRow {
@@ -182,10 +179,7 @@ impl std::error::Error for StatsError {}
 ///
 /// Returns the table and the D6 findings for cells and rows that could not
 /// be used; a [`StatsError`] only when the file cannot be read as a table.
-pub fn read_stats(
-    path: &Path,
-    rename: &BTreeMap<String, String>,
-) -> Result<(StatsTable, Vec<Finding>), StatsError> {
+pub fn read_stats(path: &Path, rename: &BTreeMap<String, String>) -> Result<(StatsTable, Vec<Finding>), StatsError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| StatsError {
         file: file.clone(),
@@ -194,10 +188,7 @@ pub fn read_stats(
     })?;
     let text = String::from_utf8(bytes).map_err(|e| StatsError {
         file: file.clone(),
-        message: format!(
-            "is not UTF-8 text (first bad byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
+        message: format!("is not UTF-8 text (first bad byte at offset {})", e.utf8_error().valid_up_to()),
         hint: "a table saved by Excel as GBK/GB18030 must be saved again as \"CSV UTF-8\"".into(),
     })?;
     parse_stats(&text, &file, rename)
@@ -210,78 +201,43 @@ pub fn parse_stats(
     file: &str,
     rename: &BTreeMap<String, String>,
 ) -> Result<(StatsTable, Vec<Finding>), StatsError> {
-    let err = |message: String, hint: String| StatsError {
-        file: file.to_owned(),
-        message,
-        hint,
-    };
+    let err = |message: String, hint: String| StatsError { file: file.to_owned(), message, hint };
     // Messages name the file as a planner knows it; the full path is in the Location.
     let shown = file_name(file);
-    let canonical: Vec<&str> = [PARK_ID, BLOCK_ID, YEAR]
-        .into_iter()
-        .chain(StatColumn::ALL.iter().map(|c| c.name()))
-        .collect();
+    let canonical: Vec<&str> =
+        [PARK_ID, BLOCK_ID, YEAR].into_iter().chain(StatColumn::ALL.iter().map(|c| c.name())).collect();
     if let Some(unknown) = rename.keys().find(|k| !canonical.contains(&k.as_str())) {
         return Err(err(
             format!("[fields.stats] renames `{unknown}`, which is not a column of stats.csv"),
-            format!(
-                "the columns that can be renamed are: {}",
-                canonical.join(", ")
-            ),
+            format!("the columns that can be renamed are: {}", canonical.join(", ")),
         ));
     }
-    let name_in_file = |canon: &str| {
-        rename
-            .get(canon)
-            .map(String::as_str)
-            .unwrap_or(canon)
-            .to_owned()
-    };
+    let name_in_file = |canon: &str| rename.get(canon).map(String::as_str).unwrap_or(canon).to_owned();
 
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| {
-            err(
-                format!("the header row cannot be read: {e}"),
-                "the first line must name the columns".into(),
-            )
-        })?
+        .map_err(|e| err(format!("the header row cannot be read: {e}"), "the first line must name the columns".into()))?
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
     if header.iter().all(String::is_empty) {
         return Err(err(
             "is empty: there is no header row".into(),
-            format!(
-                "the first line must name the columns: {}",
-                canonical.join(",")
-            ),
+            format!("the first line must name the columns: {}", canonical.join(",")),
         ));
     }
 
     // Where each canonical column is; a column needed twice is ambiguous.
     let find = |canon: &str| -> Result<Option<usize>, StatsError> {
         let want = name_in_file(canon);
-        let at: Vec<usize> = header
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| **h == want)
-            .map(|(i, _)| i)
-            .collect();
+        let at: Vec<usize> = header.iter().enumerate().filter(|(_, h)| **h == want).map(|(i, _)| i).collect();
         match at.as_slice() {
             [] => Ok(None),
             [i] => Ok(Some(*i)),
             [i, j, ..] => Err(err(
-                format!(
-                    "column `{want}` appears more than once (columns {} and {})",
-                    i + 1,
-                    j + 1
-                ),
+                format!("column `{want}` appears more than once (columns {} and {})", i + 1, j + 1),
                 "keep one column of that name".into(),
             )),
         }
@@ -306,10 +262,7 @@ pub fn parse_stats(
     }
 
     let mut findings = Vec::new();
-    let mut table = StatsTable {
-        file: file.to_owned(),
-        ..StatsTable::default()
-    };
+    let mut table = StatsTable { file: file.to_owned(), ..StatsTable::default() };
     for c in StatColumn::ALL {
         if value_cols[c.index()].is_none() {
             table.missing_columns.insert(c);
@@ -334,10 +287,7 @@ pub fn parse_stats(
     let mut years = BTreeSet::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            err(
-                format!("cannot be read as CSV: {e}"),
-                "save the table again as CSV (comma-separated, UTF-8)".into(),
-            )
+            err(format!("cannot be read as CSV: {e}"), "save the table again as CSV (comma-separated, UTF-8)".into())
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let at = |col: usize| Location {
@@ -346,11 +296,7 @@ pub fn parse_stats(
             column: header.get(col).cloned(),
             ..Location::default()
         };
-        let cell = |col: Option<usize>| {
-            col.and_then(|i| record.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let cell = |col: Option<usize>| col.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty());
 
         let Some(park_id) = cell(Some(park_col)) else {
             findings.push(
@@ -369,9 +315,7 @@ pub fn parse_stats(
         let park_id = park_id.to_owned();
         let block_id = cell(block_col).map(str::to_owned);
         let row_finding = |sev: Severity, message: String| {
-            Finding::new(D6, sev, message)
-                .park(park_id.clone())
-                .block_opt(block_id.as_deref())
+            Finding::new(D6, sev, message).park(park_id.clone()).block_opt(block_id.as_deref())
         };
 
         if record.len() != header.len() {
@@ -459,13 +403,7 @@ pub fn parse_stats(
                 }
             }
         }
-        table.rows.push(StatsRow {
-            line,
-            park_id,
-            block_id,
-            year,
-            values,
-        });
+        table.rows.push(StatsRow { line, park_id, block_id, year, values });
     }
 
     if years.len() > 1 {
@@ -521,19 +459,13 @@ impl CellProblem {
 /// A plain decimal number, optionally with an exponent (`1e-05`, as Python
 /// writes small floats). No thousands separators, units or words.
 fn parse_value(raw: &str, column: StatColumn) -> Result<Decimal, CellProblem> {
-    let plain = raw
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    let plain = raw.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && raw.bytes().any(|b| b.is_ascii_digit());
     if !plain {
         return Err(CellProblem::NotANumber);
     }
-    let v = if raw.contains(['e', 'E']) {
-        Decimal::from_scientific(raw)
-    } else {
-        Decimal::from_str(raw)
-    }
-    .map_err(|_| CellProblem::NotANumber)?;
+    let v = if raw.contains(['e', 'E']) { Decimal::from_scientific(raw) } else { Decimal::from_str(raw) }
+        .map_err(|_| CellProblem::NotANumber)?;
     if v < Decimal::ZERO {
         return Err(CellProblem::Negative);
     }
@@ -541,11 +473,7 @@ fn parse_value(raw: &str, column: StatColumn) -> Result<Decimal, CellProblem> {
         return Err(CellProblem::NotWhole);
     }
     // "-0" is zero; keep no negative zero around.
-    Ok(if v.is_zero() {
-        Decimal::ZERO
-    } else {
-        v.normalize()
-    })
+    Ok(if v.is_zero() { Decimal::ZERO } else { v.normalize() })
 }
 
 #[cfg(test)]
@@ -579,52 +507,29 @@ leading_output_wan";
     #[test]
     fn empty_cell_is_not_reported_never_zero() {
         let (t, _) = parse(&format!("{HEADER}\nP1,P1-1,2023,100,0,,,,,,,,,\n"));
-        assert_eq!(
-            t.rows[0].get(StatColumn::FixedAssetInvestment),
-            Some(Decimal::ZERO)
-        );
+        assert_eq!(t.rows[0].get(StatColumn::FixedAssetInvestment), Some(Decimal::ZERO));
         assert_eq!(t.rows[0].get(StatColumn::Tax), None);
     }
 
     #[test]
     fn words_in_cells_are_reported_with_line_and_column_and_the_rest_is_kept() {
         // The case of gen_layers.py --bad: 约3200 in industrial_output_wan, N/A in tax_wan, last row.
-        let text = format!(
-            "{HEADER}\nP1,P1-1,2023,10,20,1,,,,,,,,\nP1,P1-2,2023,约3200,55.5,N/A,,,,,,,,\n"
-        );
+        let text = format!("{HEADER}\nP1,P1-1,2023,10,20,1,,,,,,,,\nP1,P1-2,2023,约3200,55.5,N/A,,,,,,,,\n");
         let (t, f) = parse(&text);
         assert_eq!(t.rows.len(), 2, "the row stays");
         let r = &t.rows[1];
         assert_eq!(r.get(StatColumn::IndustrialOutput), None);
         assert_eq!(r.get(StatColumn::Tax), None);
-        assert_eq!(
-            r.get(StatColumn::FixedAssetInvestment),
-            Some(d("55.5")),
-            "the rest of the row is used"
-        );
+        assert_eq!(r.get(StatColumn::FixedAssetInvestment), Some(d("55.5")), "the rest of the row is used");
         assert_eq!(f.len(), 2, "{f:#?}");
-        for (finding, column, raw) in [
-            (&f[0], "industrial_output_wan", "约3200"),
-            (&f[1], "tax_wan", "N/A"),
-        ] {
+        for (finding, column, raw) in [(&f[0], "industrial_output_wan", "约3200"), (&f[1], "tax_wan", "N/A")] {
             assert_eq!(finding.rule, "D6");
             assert_eq!(finding.park_id.as_deref(), Some("P1"));
             assert_eq!(finding.block_id.as_deref(), Some("P1-2"));
             let loc = finding.location.as_ref().expect("a location");
-            assert_eq!(
-                (loc.file.as_str(), loc.line, loc.column.as_deref()),
-                ("stats.csv", Some(3), Some(column))
-            );
-            assert!(
-                finding.message.contains(raw) && finding.message.contains("not reported"),
-                "{}",
-                finding.message
-            );
-            assert!(
-                finding.message.contains("Write a plain number"),
-                "says what to do: {}",
-                finding.message
-            );
+            assert_eq!((loc.file.as_str(), loc.line, loc.column.as_deref()), ("stats.csv", Some(3), Some(column)));
+            assert!(finding.message.contains(raw) && finding.message.contains("not reported"), "{}", finding.message);
+            assert!(finding.message.contains("Write a plain number"), "says what to do: {}", finding.message);
         }
     }
 
@@ -635,10 +540,7 @@ leading_output_wan";
         assert_eq!(t.rows[0].get(StatColumn::IndustrialOutput), Some(d("100")));
         assert_eq!(f.len(), 1);
         assert!(f[0].message.contains("-5 is negative"), "{}", f[0].message);
-        assert_eq!(
-            f[0].location.as_ref().and_then(|l| l.column.as_deref()),
-            Some("fixed_asset_investment_wan")
-        );
+        assert_eq!(f[0].location.as_ref().and_then(|l| l.column.as_deref()), Some("fixed_asset_investment_wan"));
         assert_eq!(f[0].block_id, None, "a park-level row");
     }
 
@@ -666,11 +568,8 @@ leading_output_wan";
     #[test]
     fn renamed_columns_are_found_and_missing_ones_reported() {
         let rename: BTreeMap<String, String> =
-            [("park_id", "YQDM"), ("industrial_output_wan", "GYZCZ")]
-                .map(|(a, b)| (a.into(), b.into()))
-                .into();
-        let (t, f) =
-            parse_stats("YQDM,block_id,GYZCZ\nP9,,12.5\n", "s.csv", &rename).expect("usable");
+            [("park_id", "YQDM"), ("industrial_output_wan", "GYZCZ")].map(|(a, b)| (a.into(), b.into())).into();
+        let (t, f) = parse_stats("YQDM,block_id,GYZCZ\nP9,,12.5\n", "s.csv", &rename).expect("usable");
         assert_eq!(t.rows[0].park_id, "P9");
         assert_eq!(t.rows[0].get(StatColumn::IndustrialOutput), Some(d("12.5")));
         assert_eq!(t.missing_columns.len(), 10);
@@ -682,10 +581,7 @@ leading_output_wan";
     fn no_park_id_column_is_a_file_error_with_a_hint() {
         let e = parse_stats("id,block_id\nP1,\n", "x/stats.csv", &BTreeMap::new()).unwrap_err();
         let s = e.to_string();
-        assert!(
-            s.contains("x/stats.csv") && s.contains("park_id") && s.contains("hint:"),
-            "{s}"
-        );
+        assert!(s.contains("x/stats.csv") && s.contains("park_id") && s.contains("hint:"), "{s}");
         let renamed: BTreeMap<String, String> = [("park_id".to_owned(), "YQDM".to_owned())].into();
         let e = parse_stats("id,block_id\nP1,\n", "s.csv", &renamed).unwrap_err();
         assert!(e.to_string().contains("YQDM"), "{e}");
@@ -693,8 +589,7 @@ leading_output_wan";
 
     #[test]
     fn a_misspelt_rename_key_is_an_error() {
-        let rename: BTreeMap<String, String> =
-            [("industrial_outptu_wan".to_owned(), "X".to_owned())].into();
+        let rename: BTreeMap<String, String> = [("industrial_outptu_wan".to_owned(), "X".to_owned())].into();
         let e = parse_stats(&format!("{HEADER}\n"), "s.csv", &rename).unwrap_err();
         assert!(e.message.contains("industrial_outptu_wan"), "{e}");
     }
@@ -702,12 +597,7 @@ leading_output_wan";
     #[test]
     fn empty_file_and_duplicate_column_are_errors() {
         assert!(parse_stats("", "s.csv", &BTreeMap::new()).is_err());
-        assert!(parse_stats(
-            "park_id,tax_wan,tax_wan\nP1,1,2\n",
-            "s.csv",
-            &BTreeMap::new()
-        )
-        .is_err());
+        assert!(parse_stats("park_id,tax_wan,tax_wan\nP1,1,2\n", "s.csv", &BTreeMap::new()).is_err());
     }
 
     #[test]
@@ -715,18 +605,10 @@ leading_output_wan";
         let text = format!("{HEADER}\nP1,P1-1,2023,1,,,,,,,,,,\n,P1-2,2023,1,,,,,,,,,,\nP1,P1-1,2023,9,,,,,,,,,,\n");
         let (t, f) = parse(&text);
         assert_eq!(t.rows.len(), 1);
-        assert_eq!(
-            t.rows[0].get(StatColumn::IndustrialOutput),
-            Some(d("1")),
-            "the first row is kept"
-        );
+        assert_eq!(t.rows[0].get(StatColumn::IndustrialOutput), Some(d("1")), "the first row is kept");
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].location.as_ref().and_then(|l| l.line), Some(3));
-        assert!(
-            f[1].message.contains("line 4 repeats") && f[1].message.contains("line 2"),
-            "{}",
-            f[1].message
-        );
+        assert!(f[1].message.contains("line 4 repeats") && f[1].message.contains("line 2"), "{}", f[1].message);
     }
 
     #[test]
@@ -736,11 +618,7 @@ leading_output_wan";
         assert_eq!(t.rows[0].get(StatColumn::IndustrialOutput), Some(d("5")));
         assert_eq!(t.rows[0].get(StatColumn::Tax), None);
         assert_eq!(f.len(), 2, "{f:#?}");
-        assert!(
-            f[0].message.contains("4 cells but the header has 14"),
-            "{}",
-            f[0].message
-        );
+        assert!(f[0].message.contains("4 cells but the header has 14"), "{}", f[0].message);
         assert!(f[1].message.contains("2022, 2023"), "{}", f[1].message);
     }
 
@@ -748,10 +626,7 @@ leading_output_wan";
     fn quoted_multiline_cells_keep_line_numbers_right() {
         let text = "park_id,block_id,tax_wan\nP1,\"P1\n-1\",1\nP2,,x\n";
         let (_, f) = parse_stats(text, "s.csv", &BTreeMap::new()).expect("usable");
-        let bad: Vec<_> = f
-            .iter()
-            .filter(|f| f.park_id.as_deref() == Some("P2"))
-            .collect();
+        let bad: Vec<_> = f.iter().filter(|f| f.park_id.as_deref() == Some("P2")).collect();
         assert_eq!(bad[0].location.as_ref().and_then(|l| l.line), Some(4));
     }
 

@@ -7,6 +7,7 @@
 pub mod atomic;
 pub mod features;
 pub mod geojson;
+pub mod report;
 pub mod run_json;
 pub mod tables;
 

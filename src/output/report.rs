@@ -1,0 +1,101 @@
+//! `report.md`: what a reviewer reads without opening the GeoJSON.
+
+use crate::config::Config;
+use crate::evaluate::{report as ev_report, Evaluation, ParkFacts};
+use crate::findings::Finding;
+use crate::pipeline::{severity_counts, Analysis};
+use crate::rules;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The whole report.
+pub fn markdown(a: &Analysis, ev: &Evaluation, facts: &[ParkFacts], cfg: &Config) -> String {
+    let mut s = String::new();
+    let acc = &a.account;
+    let [v, w, i] = severity_counts(&a.findings);
+    let _ = writeln!(s, "# 园区评价与整合报告 — yuanqu report\n");
+    let _ = writeln!(s, "Policy: 内蒙古自治区人民政府关于推动全区工业园区高质量发展的若干意见（内政发〔2019〕21号）. Every finding names its rule id (POLICY.md) and clause.\n");
+    let _ = writeln!(s, "## Summary\n");
+    let _ = writeln!(s, "| | count |\n|---|---|");
+    let _ = writeln!(s, "| parks read | {} |", acc.parks_read);
+    let _ = writeln!(s, "| parks analysed | {} |", acc.parks_analysed);
+    let _ = writeln!(s, "| — in scope (evaluated) | {} |", acc.parks_in_scope);
+    let _ = writeln!(s, "| — out of scope (S2, listed, not scored) | {} |", acc.parks_out_of_scope);
+    let _ = writeln!(s, "| parks rejected (no usable block) | {} |", acc.parks_rejected.len());
+    let _ = writeln!(
+        s,
+        "| blocks read / analysed / rejected | {} / {} / {} |",
+        acc.blocks_read, acc.blocks_analysed, acc.blocks_rejected
+    );
+    let _ = writeln!(
+        s,
+        "| zones read / used / rejected | {} / {} / {} |",
+        acc.zones_read, acc.zones_used, acc.zones_rejected
+    );
+    let _ = writeln!(
+        s,
+        "| built-up parcels read / used / rejected | {} / {} / {} |",
+        acc.builtup_read, acc.builtup_used, acc.builtup_rejected
+    );
+    let _ = writeln!(s, "| zone overlaps listed | {} |", a.zoning.overlaps.len());
+    let _ = writeln!(
+        s,
+        "| under-performing parks (E12) | {} |",
+        ev.parks.iter().filter(|p| p.underperforming == Some(true)).count()
+    );
+    let _ = writeln!(s, "| findings: violations / warnings / info | {v} / {w} / {i} |\n");
+    let builtup_note = if a.has_builtup {
+        "Built-up area (建成区) is measured: the union of the built-up parcels inside each park's blocks, on the ellipsoid."
+    } else {
+        "No built-up layer was given: built-up area is the typed-in `builtup_mu` where present (declared, not measured)."
+    };
+    let _ = writeln!(s, "{builtup_note}\n");
+    if !acc.parks_rejected.is_empty() {
+        let _ = writeln!(
+            s,
+            "Parks with no usable block (see the D findings for each reason): {}\n",
+            acc.parks_rejected.join(", ")
+        );
+    }
+    let _ = writeln!(s, "## Thresholds used\n");
+    let _ = writeln!(
+        s,
+        "- Zoning: overlaps of {} mu or less are not listed one by one (their total is, D9); slivers narrower than {} m on average keep their rule at a lower severity.",
+        cfg.zoning.area_tolerance_mu, cfg.zoning.sliver_width_m
+    );
+    let _ = writeln!(
+        s,
+        "- Layout: {} park per county, {} in an economically strong county ({}); at most {} blocks per park.",
+        cfg.layout.parks_per_county,
+        cfg.layout.parks_per_strong_county,
+        if a.strong.is_empty() {
+            "none listed".to_owned()
+        } else {
+            a.strong.iter().cloned().collect::<Vec<_>>().join(", ")
+        },
+        cfg.layout.max_blocks
+    );
+    let _ = writeln!(
+        s,
+        "- Approved area: a difference of more than {:.1}% is reported (D8).\n",
+        cfg.area.approved_deviation_share * 100.0
+    );
+    s.push_str(&ev_report::thresholds_markdown(&cfg.evaluation, ev));
+    let _ = writeln!(s, "\n## Parks by league\n");
+    s.push_str(&ev_report::league_tables_markdown(ev, facts));
+    let _ = writeln!(s, "\n## Findings by rule\n");
+    let mut by_rule: BTreeMap<usize, Vec<&Finding>> = BTreeMap::new();
+    for f in &a.findings {
+        let k = rules::ALL.iter().position(|r| r.id == f.rule).unwrap_or(usize::MAX);
+        by_rule.entry(k).or_default().push(f);
+    }
+    for (k, fs) in by_rule {
+        let title = rules::ALL.get(k).map_or("", |r| r.title);
+        let _ = writeln!(s, "### {} — {} ({}) · {} finding(s)\n", fs[0].rule, title, fs[0].clause, fs.len());
+        for f in fs {
+            let _ = writeln!(s, "- **{}** {}", f.severity, f.message.replace('\n', " "));
+        }
+        s.push('\n');
+    }
+    s
+}
