@@ -28,17 +28,6 @@ impl Scope {
     }
 }
 
-/// Output formats beyond GeoJSON.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// GeoJSON (always written).
-    GeoJson,
-    /// GeoPackage (`results.gpkg`, one layer per GeoJSON file).
-    Gpkg,
-    /// Shapefiles in `shp/`.
-    Shp,
-}
-
 /// Options of `analyze` and `check`.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -52,8 +41,6 @@ pub struct Options {
     pub crs: Option<String>,
     /// Repair invalid polygons.
     pub repair: bool,
-    /// Extra formats.
-    pub formats: Vec<Format>,
     /// Fail (exit 1) on findings at or above this severity.
     pub fail_on: Option<Severity>,
     /// What to run.

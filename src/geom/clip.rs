@@ -24,14 +24,17 @@ pub fn clip_to_rect(mp: &MultiPolygon<f64>, window: Rect<f64>) -> MultiPolygon<f
     MultiPolygon(out)
 }
 
+/// One window edge: inside test, crossing point, position.
+type Edge = (fn(Coord<f64>, f64) -> bool, fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>, f64);
+
 fn clip_ring(ring: &LineString<f64>, w: Rect<f64>) -> Option<LineString<f64>> {
     let (min, max) = (w.min(), w.max());
-    let mut pts: Vec<Coord<f64>> = ring.0.iter().copied().collect();
+    let mut pts: Vec<Coord<f64>> = ring.0.to_vec();
     if pts.len() > 1 && pts.first() == pts.last() {
         pts.pop();
     }
     // left, right, bottom, top
-    let edges: [(fn(Coord<f64>, f64) -> bool, fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>, f64); 4] = [
+    let edges: [Edge; 4] = [
         (|c, v| c.x >= v, cross_x, min.x),
         (|c, v| c.x <= v, cross_x, max.x),
         (|c, v| c.y >= v, cross_y, min.y),

@@ -269,7 +269,7 @@ impl Collector<'_, Block> {
         if let Some(v) = self.raw_field(&f.properties, "approved_area_mu") {
             match number(v) {
                 Some(x) if x > 0.0 => approved_area_mu = Some(x),
-                Some(x) if x == 0.0 => {}
+                Some(0.0) => {}
                 None if v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()) => {}
                 _ => {
                     let f2 = Finding::new(

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use std::io::{self, Write};
 
 /// Writes a FeatureCollection of `(properties, geometry)` pairs.
-pub fn write_collection<'a, I>(w: &mut dyn Write, features: I) -> io::Result<()>
+pub fn write_collection<I>(w: &mut dyn Write, features: I) -> io::Result<()>
 where
     I: IntoIterator<Item = (Map<String, Value>, Option<Geometry<f64>>)>,
 {
