@@ -4,7 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use yuanqu::commands::{self, Options, Scope};
+use yuanqu::commands::{self, Format, Options, Scope};
 use yuanqu::findings::Severity;
 use yuanqu::layers::discover::Named;
 use yuanqu::pipeline::severity_counts;
@@ -29,6 +29,12 @@ enum Command {
 enum FailOn {
     Violation,
     Warning,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Gpkg,
+    Shp,
 }
 
 #[derive(Args)]
@@ -77,6 +83,9 @@ struct RunArgs {
     /// Repair invalid polygons (each repair is reported) instead of rejecting them.
     #[arg(long)]
     repair: bool,
+    /// Also write GeoPackage (results.gpkg) or Shapefiles (shp/); repeatable. GeoJSON is always written.
+    #[arg(long = "format", value_enum)]
+    formats: Vec<FormatArg>,
     /// Exit with code 1 when a finding of this severity (or worse) exists.
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
@@ -105,6 +114,14 @@ impl RunArgs {
             out: self.out,
             crs: self.crs,
             repair: self.repair,
+            formats: self
+                .formats
+                .into_iter()
+                .map(|f| match f {
+                    FormatArg::Gpkg => Format::Gpkg,
+                    FormatArg::Shp => Format::Shp,
+                })
+                .collect(),
             fail_on: self.fail_on.map(|f| match f {
                 FailOn::Violation => Severity::Violation,
                 FailOn::Warning => Severity::Warning,

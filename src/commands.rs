@@ -28,6 +28,15 @@ impl Scope {
     }
 }
 
+/// Formats written besides GeoJSON (through GDAL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// GeoPackage, `results.gpkg`, one layer per output file.
+    Gpkg,
+    /// Shapefiles in `shp/`, UTF-8 `.cpg`, field names cut to 10 characters (mapped in run.json).
+    Shp,
+}
+
 /// Options of `analyze` and `check`.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -41,6 +50,8 @@ pub struct Options {
     pub crs: Option<String>,
     /// Repair invalid polygons.
     pub repair: bool,
+    /// Also write GeoPackage (`results.gpkg`) and/or Shapefiles (`shp/`).
+    pub formats: Vec<Format>,
     /// Fail (exit 1) on findings at or above this severity.
     pub fail_on: Option<Severity>,
     /// What to run.
@@ -135,6 +146,14 @@ pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
     out.write("findings.csv", |w| tables::findings_csv(w, &analysis.findings))?;
     out.write("findings.json", |w| tables::findings_json(w, &analysis.findings))?;
     names.push("run.json");
+    let mut shapefile_fields = std::collections::BTreeMap::new();
+    for f in &o.formats {
+        shapefile_fields.extend(export(&out, &analysis, &extra, &share, *f)?);
+        names.push(match f {
+            Format::Gpkg => "results.gpkg",
+            Format::Shp => "shp/",
+        });
+    }
     let counts = pipeline::severity_counts(&analysis.findings);
     let info = run_json::RunInfo {
         tool: format!("yuanqu {}", env!("CARGO_PKG_VERSION")),
@@ -144,7 +163,7 @@ pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
         account: &analysis.account,
         findings: run_json::FindingCounts { violation: counts[0], warning: counts[1], info: counts[2] },
         outputs: names.iter().map(|s| s.to_string()).collect(),
-        shapefile_fields: Vec::new(),
+        shapefile_fields,
         timestamp: timestamp(),
     };
     out.write("run.json", |w| run_json::write(w, &info))?;
@@ -205,6 +224,37 @@ fn indicator_props(p: &crate::evaluate::ParkIndicators) -> Map<String, Value> {
     }
     m.insert("merge_into".into(), Value::Null);
     m
+}
+
+#[cfg(feature = "gdal")]
+fn export(
+    out: &OutputSet,
+    a: &Analysis,
+    extra: &[Map<String, Value>],
+    share: &dyn Fn(&str) -> Option<f64>,
+    f: Format,
+) -> Result<std::collections::BTreeMap<String, String>, WriteError> {
+    use crate::output::gdal_export::{export, ExportLayer, GdalFormat};
+    let layers = [
+        ExportLayer { name: "blocks", lines: false, features: features::blocks(a, share).collect() },
+        ExportLayer { name: "overlaps", lines: false, features: features::overlaps(a).collect() },
+        ExportLayer { name: "parks", lines: false, features: features::parks(a, extra).collect() },
+    ];
+    export(out.dir(), &layers, if f == Format::Gpkg { GdalFormat::Gpkg } else { GdalFormat::Shp })
+}
+
+#[cfg(not(feature = "gdal"))]
+fn export(
+    out: &OutputSet,
+    _: &Analysis,
+    _: &[Map<String, Value>],
+    _: &dyn Fn(&str) -> Option<f64>,
+    _: Format,
+) -> Result<std::collections::BTreeMap<String, String>, WriteError> {
+    Err(WriteError {
+        path: out.dir().display().to_string(),
+        message: "GeoPackage and Shapefile output need GDAL; this yuanqu was built without the gdal feature".into(),
+    })
 }
 
 fn write_geojson(

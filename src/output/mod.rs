@@ -6,6 +6,8 @@
 
 pub mod atomic;
 pub mod features;
+#[cfg(feature = "gdal")]
+pub mod gdal_export;
 pub mod geojson;
 pub mod report;
 pub mod run_json;

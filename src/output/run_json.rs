@@ -42,8 +42,8 @@ pub struct RunInfo<'a> {
     /// Output files written.
     pub outputs: Vec<String>,
     /// Shapefile field names shortened to 10 characters (long → short).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub shapefile_fields: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub shapefile_fields: std::collections::BTreeMap<String, String>,
     /// When the run happened (the one member that differs between runs).
     pub timestamp: String,
 }

@@ -43,3 +43,28 @@ fn geopackage_and_shapefile_in_epsg_4546_match_the_geojson() {
         assert!(names.iter().any(|p| p["park_name"].as_str().is_some_and(|n| n.contains("园"))), "{driver}: names");
     }
 }
+
+#[test]
+fn geopackage_and_shapefile_outputs_read_back_with_the_same_areas() {
+    let demo = root().join("layers").join("demo");
+    let t = tmp();
+    let out = t.path().join("out");
+    yuanqu_ok(&["check", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "gpkg", "--format", "shp", "-q"], 0);
+    let want = areas(&out);
+    let gpkg = out.join("results.gpkg");
+    let back = t.path().join("back");
+    yuanqu_ok(&["check", "--parks", gpkg.to_str().unwrap(), "--parks-layer", "blocks", "--out", back.to_str().unwrap(), "-q"], 0);
+    let got = areas(&back);
+    assert_eq!(got.len(), want.len());
+    for ((ib, a), (jb, b)) in got.iter().zip(&want) {
+        assert_eq!(ib, jb);
+        assert!(((a - b) / b).abs() < 1e-9, "gpkg {ib}: {a} vs {b}");
+    }
+    // the Shapefile keeps every block; long field names are mapped in run.json
+    let shp = out.join("shp").join("blocks.shp");
+    let back2 = t.path().join("back2");
+    yuanqu_ok(&["check", "--parks", shp.to_str().unwrap(), "--out", back2.to_str().unwrap(), "-q"], 0);
+    assert_eq!(areas(&back2).len(), want.len());
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["shapefile_fields"]["approved_area_mu"], "approved_a");
+}
