@@ -15,6 +15,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod consolidate;
 pub mod evaluate;
 pub mod findings;
 pub mod geom;

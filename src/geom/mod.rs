@@ -7,5 +7,9 @@
 
 pub mod area;
 pub mod clip;
+pub mod distance;
 pub mod index;
+pub mod nearest;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod validate;

@@ -1,0 +1,493 @@
+/*!
+Geodesic distance between two parks: the GRS80 (CGCS2000) distance between
+their closest boundary points, in metres.
+
+Why not geo's `Distance`: it is planar, and on lon/lat a planar distance is
+in degrees, whose length in metres changes with latitude and direction
+(a degree of longitude is 85 km at 40°N and 67 km at 53°N). "Nearest" in C1
+is the geodesic distance between the parks' closest boundary points
+(POLICY.md), so it is measured here, on the ellipsoid, the way
+`shared/bench/oracle.py` (`geodesic_gap`) does:
+
+1. Touching or overlapping parks are at distance 0, at a shared point.
+2. A candidate pair comes from an ellipsoidal azimuthal-equidistant (AEQD)
+   frame centred between the two parks, where planar distances differ from
+   geodesic ones by less than (r/R)²/6 (r from the centre: 0.03 % at 300 km).
+3. The pair is refined by alternating nearest-point searches in an AEQD frame
+   centred on the current point, where the distance from the centre *is* the
+   geodesic distance: nearest point of `b` to the point on `a`, then of `a` to
+   that point, until neither moves by 0.1 mm.
+4. The distance is the geodesic inverse between the two points.
+
+Edges are straight in lon/lat, as the layers store them (DATA.md). Edges
+longer than [`MAX_EDGE_M`] are split in lon/lat first so that the straight
+chords used in the AEQD frames stay within a millimetre of them.
+*/
+
+use crate::geom::area::{ellipsoid, GRS80_A};
+use crate::units::Metres;
+use geo::{BoundingRect, Coord, Intersects, Line, MultiPolygon, Point};
+use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
+use rstar::{RTree, RTreeObject};
+
+/// Edges longer than this (in metres, roughly) are split in lon/lat before
+/// the search, so that a straight chord in an AEQD frame stays within 0.3 mm
+/// of the lon/lat-straight edge it stands for (a 370 m chord of a parallel
+/// at 40°N is 3.6 mm off it).
+pub const MAX_EDGE_M: f64 = 100.0;
+
+/// The refinement stops when neither point moves by more than this (metres).
+const CONVERGED_M: f64 = 1e-4;
+/// At most this many refinement rounds (it usually converges in 2–3).
+const MAX_ROUNDS: usize = 12;
+/// Segments whose distance in the candidate frame exceeds the nearest one's by
+/// more than this share (plus [`PRUNE_ABS_M`]) are not re-projected during
+/// refinement. The candidate frame distorts distances by less than 0.5 % for
+/// points within [`PRUNE_MAX_RADIUS_M`] of its centre, so 2 % is safe.
+const PRUNE_REL: f64 = 0.02;
+/// Absolute slack of the pruning, metres.
+const PRUNE_ABS_M: f64 = 10.0;
+/// Beyond this distance from the candidate frame's centre, nothing is pruned.
+const PRUNE_MAX_RADIUS_M: f64 = 1_500_000.0;
+
+/// The closest boundary points of two geometries and their geodesic distance.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Closest {
+    /// Geodesic distance on GRS80; 0 when the geometries touch or overlap.
+    pub distance: Metres,
+    /// The point of the first geometry (lon/lat).
+    pub on_a: Coord<f64>,
+    /// The point of the second geometry (lon/lat); equal to `on_a` at distance 0.
+    pub on_b: Coord<f64>,
+}
+
+/// Geodesic distance on GRS80 between two lon/lat points.
+pub fn geodesic_distance(p: Coord<f64>, q: Coord<f64>) -> Metres {
+    let s12: f64 = ellipsoid().inverse(p.y, p.x, q.y, q.x);
+    Metres(s12)
+}
+
+/// The closest boundary points of `a` and `b` (lon/lat) and their geodesic
+/// distance on GRS80; distance 0 at a shared point when they touch or overlap
+/// (including one inside the other).
+///
+/// `None` when either geometry has no polygon with a ring, or has a
+/// coordinate that is not a finite number (validation rejects those, D1).
+///
+/// Agrees with `oracle.py` (`geodesic_gap`) to well within 1 m or 0.05 %:
+/// see the module docs for the method.
+pub fn closest_points(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Closest> {
+    if !all_finite(a) || !all_finite(b) {
+        return None;
+    }
+    let ra = a.bounding_rect()?;
+    let rb = b.bounding_rect()?;
+    if ra.intersects(&rb) {
+        if let Some(p) = shared_point(a, b) {
+            return Some(Closest { distance: Metres(0.0), on_a: p, on_b: p });
+        }
+    }
+    let ba = Boundary::densified(a);
+    let bb = Boundary::densified(b);
+    if ba.rings.is_empty() || bb.rings.is_empty() {
+        return None;
+    }
+    let centre = Coord { x: (ra.center().x + rb.center().x) / 2.0, y: (ra.center().y + rb.center().y) / 2.0 };
+    let frame = Aeqd::at(centre);
+    let fa = ba.project(&frame);
+    let fb = bb.project(&frame);
+    let prune = fa.max_radius().max(fb.max_radius()) <= PRUNE_MAX_RADIUS_M;
+    let (ca, cb) = planar_closest(&fa, &fb)?;
+    let mut pa = frame.inv(ca);
+    let mut pb = frame.inv(cb);
+    for _ in 0..MAX_ROUNDS {
+        let nb = nearest_on(&bb, &fb, &frame, pa, prune)?;
+        let na = nearest_on(&ba, &fa, &frame, nb, prune)?;
+        let moved = geodesic_distance(pa, na).0 + geodesic_distance(pb, nb).0;
+        pa = na;
+        pb = nb;
+        if moved < CONVERGED_M {
+            break;
+        }
+    }
+    Some(Closest { distance: geodesic_distance(pa, pb), on_a: pa, on_b: pb })
+}
+
+/// Whether every coordinate is a finite number (rstar's searches panic on NaN).
+pub(crate) fn all_finite(g: &MultiPolygon<f64>) -> bool {
+    use geo::CoordsIter;
+    g.coords_iter().all(|c| c.x.is_finite() && c.y.is_finite())
+}
+
+/// A point both geometries contain (on a boundary, or a vertex inside the
+/// other), or `None` when they are disjoint.
+///
+/// Touching is judged in lon/lat with geo's robust predicates, the same plane
+/// the overlap checks use.
+fn shared_point(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    let b_lines: Vec<Line<f64>> =
+        b.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| r.lines()).collect();
+    let tree = RTree::bulk_load(b_lines);
+    for la in a.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| r.lines()) {
+        for lb in tree.locate_in_envelope_intersecting(&la.envelope()) {
+            match geo::algorithm::line_intersection::line_intersection(la, *lb) {
+                Some(geo::LineIntersection::SinglePoint { intersection, .. }) => return Some(intersection),
+                Some(geo::LineIntersection::Collinear { intersection }) => return Some(intersection.start),
+                None => {}
+            }
+        }
+    }
+    // Boundaries apart but regions meeting: one part lies inside the other, so
+    // some part's first vertex is inside the other geometry.
+    let first = |p: &geo::Polygon<f64>| p.exterior().0.first().copied();
+    b.iter()
+        .filter_map(first)
+        .find(|c| a.intersects(&Point::from(*c)))
+        .or_else(|| a.iter().filter_map(first).find(|c| b.intersects(&Point::from(*c))))
+}
+
+/// Rings of a geometry as lon/lat vertex lists (first == last), long edges split.
+struct Boundary {
+    rings: Vec<Vec<Coord<f64>>>,
+}
+
+impl Boundary {
+    fn densified(g: &MultiPolygon<f64>) -> Boundary {
+        let mut rings = Vec::new();
+        for ring in g.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())) {
+            let cs = &ring.0;
+            if cs.len() < 2 {
+                continue;
+            }
+            let mut out = Vec::with_capacity(cs.len());
+            for w in cs.windows(2) {
+                let (p, q) = (w[0], w[1]);
+                out.push(p);
+                let n = (approx_len_m(p, q) / MAX_EDGE_M).ceil();
+                if n > 1.0 && n.is_finite() {
+                    let steps = n as usize;
+                    for k in 1..steps {
+                        let t = k as f64 / n;
+                        out.push(Coord { x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t });
+                    }
+                }
+            }
+            if let Some(last) = cs.last() {
+                out.push(*last);
+            }
+            rings.push(out);
+        }
+        Boundary { rings }
+    }
+
+    fn project(&self, frame: &Aeqd) -> Boundary {
+        Boundary { rings: self.rings.iter().map(|r| r.iter().map(|c| frame.fwd(*c)).collect()).collect() }
+    }
+
+    /// Largest distance of a vertex from the origin (for projected boundaries).
+    fn max_radius(&self) -> f64 {
+        self.rings.iter().flatten().map(|c| c.x.hypot(c.y)).fold(0.0, f64::max)
+    }
+
+    fn segments(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.rings.iter().enumerate().flat_map(|(r, ring)| (0..ring.len().saturating_sub(1)).map(move |i| (r, i)))
+    }
+}
+
+/// A rough length in metres (equirectangular), only to decide how finely to
+/// split an edge; never used as a result.
+fn approx_len_m(p: Coord<f64>, q: Coord<f64>) -> f64 {
+    let lat = ((p.y + q.y) / 2.0).to_radians();
+    let dx = (q.x - p.x).to_radians() * GRS80_A * lat.cos();
+    let dy = (q.y - p.y).to_radians() * GRS80_A;
+    dx.hypot(dy)
+}
+
+/// Ellipsoidal azimuthal-equidistant projection centred on a lon/lat point:
+/// a point maps to (s·sin α, s·cos α), with s and α the geodesic distance and
+/// azimuth from the centre, so distances from the centre are exact.
+struct Aeqd {
+    lat0: f64,
+    lon0: f64,
+}
+
+impl Aeqd {
+    fn at(c: Coord<f64>) -> Aeqd {
+        Aeqd { lat0: c.y, lon0: c.x }
+    }
+
+    fn fwd(&self, c: Coord<f64>) -> Coord<f64> {
+        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = ellipsoid().inverse(self.lat0, self.lon0, c.y, c.x);
+        let (sin, cos) = azi1.to_radians().sin_cos();
+        Coord { x: s12 * sin, y: s12 * cos }
+    }
+
+    fn inv(&self, p: Coord<f64>) -> Coord<f64> {
+        let s = p.x.hypot(p.y);
+        if s == 0.0 {
+            return Coord { x: self.lon0, y: self.lat0 };
+        }
+        let azi = p.x.atan2(p.y).to_degrees();
+        let (lat, lon): (f64, f64) = ellipsoid().direct(self.lat0, self.lon0, azi, s);
+        Coord { x: lon, y: lat }
+    }
+}
+
+/// The point of segment `a`–`b` nearest to `p`, and its squared distance.
+fn closest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (Coord<f64>, f64) {
+    let d = b - a;
+    let len2 = d.x * d.x + d.y * d.y;
+    let t = if len2 > 0.0 { (((p - a).x * d.x + (p - a).y * d.y) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    let q = Coord { x: a.x + t * d.x, y: a.y + t * d.y };
+    let e = p - q;
+    (q, e.x * e.x + e.y * e.y)
+}
+
+/// Planar closest pair of two projected boundaries. Two disjoint segments are
+/// closest at an endpoint of one of them, so every vertex of each side is
+/// matched with its nearest segment of the other (R-trees of segments).
+fn planar_closest(fa: &Boundary, fb: &Boundary) -> Option<(Coord<f64>, Coord<f64>)> {
+    let lines = |g: &Boundary| -> RTree<Line<f64>> {
+        RTree::bulk_load(g.segments().map(|(r, i)| Line::new(g.rings[r][i], g.rings[r][i + 1])).collect())
+    };
+    let (ta, tb) = (lines(fa), lines(fb));
+    let mut best: Option<(f64, Coord<f64>, Coord<f64>)> = None;
+    let mut consider = |d2: f64, pa: Coord<f64>, pb: Coord<f64>| {
+        if best.is_none_or(|(b, _, _)| d2 < b) {
+            best = Some((d2, pa, pb));
+        }
+    };
+    for v in fa.rings.iter().flatten() {
+        if let Some(l) = tb.nearest_neighbor(&Point::from(*v)) {
+            let (q, d2) = closest_on_segment(*v, l.start, l.end);
+            consider(d2, *v, q);
+        }
+    }
+    for v in fb.rings.iter().flatten() {
+        if let Some(l) = ta.nearest_neighbor(&Point::from(*v)) {
+            let (q, d2) = closest_on_segment(*v, l.start, l.end);
+            consider(d2, q, *v);
+        }
+    }
+    best.map(|(_, pa, pb)| (pa, pb))
+}
+
+/// The geodesically nearest point of `target` to `centre` (lon/lat), found in
+/// an AEQD frame centred on `centre`. `target_frame` is `target` in the
+/// candidate frame, used to skip segments that cannot be nearest.
+fn nearest_on(
+    target: &Boundary,
+    target_frame: &Boundary,
+    frame: &Aeqd,
+    centre: Coord<f64>,
+    prune: bool,
+) -> Option<Coord<f64>> {
+    let keep: Vec<(usize, usize)> = if prune {
+        let c0 = frame.fwd(centre);
+        let d: Vec<((usize, usize), f64)> = target_frame
+            .segments()
+            .map(|(r, i)| {
+                ((r, i), closest_on_segment(c0, target_frame.rings[r][i], target_frame.rings[r][i + 1]).1.sqrt())
+            })
+            .collect();
+        let min = d.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+        let cut = min * (1.0 + PRUNE_REL) + PRUNE_ABS_M;
+        d.into_iter().filter(|x| x.1 <= cut).map(|x| x.0).collect()
+    } else {
+        target.segments().collect()
+    };
+    let local = Aeqd::at(centre);
+    let mut cache: Vec<Vec<Option<Coord<f64>>>> = target.rings.iter().map(|r| vec![None; r.len()]).collect();
+    let mut proj = |r: usize, i: usize| -> Coord<f64> {
+        if let Some(c) = cache[r][i] {
+            return c;
+        }
+        let c = local.fwd(target.rings[r][i]);
+        cache[r][i] = Some(c);
+        c
+    };
+    let origin = Coord { x: 0.0, y: 0.0 };
+    let mut best: Option<(f64, Coord<f64>)> = None;
+    for (r, i) in keep {
+        let (p, q) = (proj(r, i), proj(r, i + 1));
+        let (c, d2) = closest_on_segment(origin, p, q);
+        if best.is_none_or(|(b, _)| d2 < b) {
+            best = Some((d2, c));
+        }
+    }
+    best.map(|(_, c)| local.inv(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::testkit::{star, Rng};
+    use geo::{polygon, LineString, Polygon};
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1), (x: x0, y: y0)]])
+    }
+
+    fn close(a: Coord<f64>, b: Coord<f64>, deg: f64) -> bool {
+        (a.x - b.x).abs() <= deg && (a.y - b.y).abs() <= deg
+    }
+
+    /// Two squares on one meridian: the gap is the meridian arc between the
+    /// facing edges, the same at every longitude of the overlap. Expected value
+    /// from pyproj 3.7.2 (PROJ's C geodesic code), not from this crate:
+    /// `Geod(ellps='GRS80').inv(110, 40.01, 110, 40.05)[2]`.
+    #[test]
+    fn squares_on_a_meridian_are_a_meridian_arc_apart() {
+        let a = rect(110.0, 40.0, 110.01, 40.01);
+        let b = rect(110.0, 40.05, 110.01, 40.06);
+        let c = closest_points(&a, &b).unwrap();
+        assert!((c.distance.0 - 4_441.408_366).abs() < 1e-3, "{c:?}");
+        assert!((c.on_a.y - 40.01).abs() < 1e-9 && (c.on_b.y - 40.05).abs() < 1e-9, "{c:?}");
+        // the foot of the perpendicular: same longitude, to a few cm (the
+        // nearest chord point sits beside the vertex)
+        assert!((c.on_a.x - c.on_b.x).abs() < 1e-6, "{c:?}");
+    }
+
+    /// Offset squares: the facing corners are closest (the perpendicular feet
+    /// fall outside both facing edges). pyproj:
+    /// `Geod(ellps='GRS80').inv(110.01, 40.01, 110.03, 40.03)[2]`.
+    #[test]
+    fn offset_squares_are_closest_at_their_facing_corners() {
+        let a = rect(110.0, 40.0, 110.01, 40.01);
+        let b = rect(110.03, 40.03, 110.04, 40.04);
+        let c = closest_points(&a, &b).unwrap();
+        assert!(close(c.on_a, Coord { x: 110.01, y: 40.01 }, 1e-9), "{c:?}");
+        assert!(close(c.on_b, Coord { x: 110.03, y: 40.03 }, 1e-9), "{c:?}");
+        assert!((c.distance.0 - 2_801.187_631).abs() < 1e-3, "{c:?}");
+        // symmetric
+        let d = closest_points(&b, &a).unwrap();
+        assert!((d.distance.0 - c.distance.0).abs() < 1e-6);
+    }
+
+    /// Squares side by side, 2° of longitude apart at 45°N (157 km): the
+    /// facing edges are meridians, and since a degree of longitude shrinks
+    /// northward the northern corners are closest. pyproj:
+    /// `Geod(ellps='GRS80').inv(111, 45.5, 113, 45.5)[2]`; a 201 × 201 scan of
+    /// the two edges with `Geod.inv` finds the same pair.
+    #[test]
+    fn squares_far_apart_on_a_parallel_match_an_independent_scan() {
+        let a = rect(110.0, 44.5, 111.0, 45.5);
+        let b = rect(113.0, 44.5, 114.0, 45.5);
+        let c = closest_points(&a, &b).unwrap();
+        assert!(close(c.on_a, Coord { x: 111.0, y: 45.5 }, 1e-7), "{c:?}");
+        assert!(close(c.on_b, Coord { x: 113.0, y: 45.5 }, 1e-7), "{c:?}");
+        assert!((c.distance.0 - 156_312.089_895).abs() < 1e-2, "{c:?}");
+    }
+
+    #[test]
+    fn touching_and_overlapping_parks_are_at_zero() {
+        let a = rect(110.0, 40.0, 110.01, 40.01);
+        // shares the whole east edge
+        let b = rect(110.01, 40.0, 110.02, 40.01);
+        // shares a part of the east edge, no vertex in common
+        let c = rect(110.01, 40.002, 110.02, 40.005);
+        // touches at one corner only
+        let d = rect(110.01, 40.01, 110.02, 40.02);
+        // overlaps
+        let e = rect(110.005, 40.005, 110.02, 40.02);
+        // inside, not touching the boundary
+        let f = rect(110.002, 40.002, 110.003, 40.003);
+        for (name, other) in [("edge", &b), ("part of an edge", &c), ("corner", &d), ("overlap", &e), ("inside", &f)] {
+            for (x, y) in [(&a, other), (other, &a)] {
+                let r = closest_points(x, y).unwrap();
+                assert_eq!(r.distance.0, 0.0, "{name}: {r:?}");
+                assert_eq!(r.on_a, r.on_b, "{name}");
+                let p = Point::from(r.on_a);
+                assert!(x.intersects(&p) && y.intersects(&p), "{name}: {r:?} is not shared");
+            }
+        }
+    }
+
+    #[test]
+    fn a_park_in_a_hole_is_measured_to_the_hole_boundary() {
+        let outer = LineString::from(vec![(110.0, 40.0), (110.1, 40.0), (110.1, 40.1), (110.0, 40.1), (110.0, 40.0)]);
+        let hole =
+            LineString::from(vec![(110.02, 40.02), (110.08, 40.02), (110.08, 40.08), (110.02, 40.08), (110.02, 40.02)]);
+        let ring = MultiPolygon(vec![Polygon::new(outer, vec![hole])]);
+        let inner = rect(110.045, 40.03, 110.055, 40.07);
+        let c = closest_points(&ring, &inner).unwrap();
+        // nearest: the hole's south edge (parallel 40.02) and the park's
+        // south edge (40.03), a meridian arc apart. pyproj:
+        // `Geod(ellps='GRS80').inv(110.05, 40.02, 110.05, 40.03)[2]`
+        assert!((c.distance.0 - 1_110.351_130).abs() < 1e-3, "{c:?}");
+        assert!((c.on_a.y - 40.02).abs() < 1e-8 && (c.on_b.y - 40.03).abs() < 1e-8, "{c:?}");
+        assert!((110.045..=110.055).contains(&c.on_a.x), "{c:?}");
+    }
+
+    #[test]
+    fn empty_or_non_finite_geometries_have_no_distance() {
+        let a = rect(110.0, 40.0, 110.01, 40.01);
+        let nan = rect(110.0, 40.0, f64::NAN, 40.01);
+        assert_eq!(closest_points(&a, &nan), None);
+        assert_eq!(closest_points(&nan, &a), None);
+        assert_eq!(closest_points(&a, &MultiPolygon(vec![])), None);
+        assert_eq!(closest_points(&MultiPolygon(vec![]), &a), None);
+    }
+
+    /// Points along every ring, at most `step` degrees apart (lon/lat-straight edges).
+    fn dense(g: &MultiPolygon<f64>, step: f64) -> Vec<Coord<f64>> {
+        let mut out = Vec::new();
+        for ring in g.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())) {
+            for l in ring.lines() {
+                let n = ((l.dx().abs().max(l.dy().abs())) / step).ceil().max(1.0) as usize;
+                for k in 0..n {
+                    let t = k as f64 / n as f64;
+                    out.push(Coord { x: l.start.x + l.dx() * t, y: l.start.y + l.dy() * t });
+                }
+            }
+        }
+        out
+    }
+
+    /// Brute force: every pair of densely sampled boundary points, by geodesic
+    /// inverse, then the same at 10× finer sampling in a window around the
+    /// best pair, three times. Returns the minimum and a bound on how far it
+    /// can be above the true minimum (the final sampling step on both sides).
+    fn brute_force(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (f64, f64) {
+        let mut step = 0.0006; // ~ 60 m
+        let mut window: Option<(Coord<f64>, Coord<f64>)> = None;
+        let mut best = f64::INFINITY;
+        for _ in 0..4 {
+            let near = |c: &Coord<f64>, w: Option<Coord<f64>>| {
+                w.is_none_or(|w| (c.x - w.x).abs() < 40.0 * step && (c.y - w.y).abs() < 40.0 * step)
+            };
+            let sa: Vec<_> = dense(a, step).into_iter().filter(|c| near(c, window.map(|w| w.0))).collect();
+            let sb: Vec<_> = dense(b, step).into_iter().filter(|c| near(c, window.map(|w| w.1))).collect();
+            for p in &sa {
+                for q in &sb {
+                    let d = geodesic_distance(*p, *q).0;
+                    if d < best {
+                        best = d;
+                        window = Some((*p, *q));
+                    }
+                }
+            }
+            step /= 10.0;
+        }
+        (best, 2.0 * 111_700.0 * step * 10.0)
+    }
+
+    #[test]
+    fn random_polygons_agree_with_brute_force() {
+        let mut rng = Rng(0x5eed_0001);
+        for case in 0..10 {
+            let (cx, cy) = (rng.range(98.0, 125.0), rng.range(38.0, 52.0));
+            let a = star(&mut rng, cx, cy, 0.005, 9);
+            // gap from ~100 m to ~330 km, any direction
+            let dist = [0.002, 0.01, 0.05, 0.4, 3.0][case % 5];
+            let t = rng.range(0.0, std::f64::consts::TAU);
+            let k = 1.0 / cy.to_radians().cos();
+            let b = star(&mut rng, cx + (0.011 + dist) * k * t.cos(), cy + (0.011 + dist) * t.sin(), 0.005, 7);
+            let c = closest_points(&a, &b).unwrap();
+            let (bf, slack) = brute_force(&a, &b);
+            assert!(c.distance.0 <= bf + 1e-3, "case {case}: {c:?} above brute force {bf}");
+            assert!(c.distance.0 >= bf - slack, "case {case}: {c:?} below brute force {bf} - {slack}");
+            assert!((geodesic_distance(c.on_a, c.on_b).0 - c.distance.0).abs() < 1e-6);
+        }
+    }
+}
