@@ -119,32 +119,52 @@ pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
     let mut out = OutputSet::new(&o.out)?;
     let req = request(o)?;
     let mut analysis = pipeline::run(&req)?;
-    let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson", "findings.csv", "findings.json"];
+    let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson"];
 
     let evaluation = match o.scope {
         Scope::Check => None,
         Scope::Analyze => Some(evaluate_stage(&req, &mut analysis)?),
     };
-    let extra: Vec<Map<String, Value>> = match &evaluation {
-        Some((ev, _)) => ev.parks.iter().map(indicator_props).collect(),
+    let consolidation =
+        evaluation.as_ref().map(|(ev, facts, table)| consolidate_stage(&req, &mut analysis, ev, facts, table.as_ref()));
+    let mut extra: Vec<Map<String, Value>> = match &evaluation {
+        Some((ev, _, _)) => ev.parks.iter().map(indicator_props).collect(),
         None => analysis.parks.iter().map(|_| Map::new()).collect(),
     };
+    if let Some((plan, _)) = &consolidation {
+        for (i, p) in analysis.parks.iter().enumerate() {
+            let into = plan.merges.iter().find(|m| m.from_park_id == p.park_id).map(|m| m.to_park_id.clone());
+            extra[i].insert("merge_into".into(), into.map_or(Value::Null, Value::String));
+            let role = plan.roles.get(&p.park_id).and_then(|r| serde_json::to_value(r).ok()).unwrap_or(Value::Null);
+            extra[i].insert("merge_role".into(), role);
+        }
+    }
     let share = |b: &str| -> Option<f64> {
         use rust_decimal::prelude::ToPrimitive;
-        evaluation.as_ref().and_then(|(ev, _)| ev.leading_share.get(b).cloned().flatten()).and_then(|d| d.to_f64())
+        evaluation.as_ref().and_then(|(ev, _, _)| ev.leading_share.get(b).cloned().flatten()).and_then(|d| d.to_f64())
     };
     write_geojson(&mut out, "blocks.geojson", features::blocks(&analysis, &share))?;
     write_geojson(&mut out, "overlaps.geojson", features::overlaps(&analysis))?;
     write_geojson(&mut out, "parks.geojson", features::parks(&analysis, &extra))?;
-    if let Some((ev, facts)) = &evaluation {
+    if let Some((ev, facts, _)) = &evaluation {
         let rows: Vec<Map<String, Value>> = features::parks(&analysis, &extra).map(|(m, _)| m).collect();
         out.write("indicators.csv", |w| tables::maps_csv(w, &rows))?;
-        let md = report::markdown(&analysis, ev, facts, &req.config);
+        names.push("indicators.csv");
+        if let Some((plan, after)) = &consolidation {
+            write_geojson(&mut out, "merges.geojson", features::merges(plan))?;
+            let after_feats: Vec<_> = features::parks_after(&analysis, after).collect();
+            let after_rows: Vec<Map<String, Value>> = after_feats.iter().map(|(m, _)| m.clone()).collect();
+            write_geojson(&mut out, "parks_after.geojson", after_feats.into_iter())?;
+            out.write("indicators_after.csv", |w| tables::maps_csv(w, &after_rows))?;
+            names.extend(["merges.geojson", "parks_after.geojson", "indicators_after.csv"]);
+        }
+        let md = report::markdown(&analysis, ev, facts, &req.config, consolidation.as_ref());
         out.write("report.md", |w| w.write_all(md.as_bytes()))?;
-        names.extend(["indicators.csv", "report.md"]);
+        names.push("report.md");
     }
     out.write("findings.csv", |w| tables::findings_csv(w, &analysis.findings))?;
     out.write("findings.json", |w| tables::findings_json(w, &analysis.findings))?;
+    names.extend(["findings.csv", "findings.json"]);
     names.push("run.json");
     let mut shapefile_fields = std::collections::BTreeMap::new();
     for f in &o.formats {
@@ -174,10 +194,7 @@ pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
 
 /// Evaluation (E1–E13, P1, P2, T1): reads stats.csv, scores the parks, adds
 /// the findings to the analysis.
-fn evaluate_stage(
-    req: &Request,
-    a: &mut Analysis,
-) -> Result<(crate::evaluate::Evaluation, Vec<crate::evaluate::ParkFacts>), CommandError> {
+fn evaluate_stage(req: &Request, a: &mut Analysis) -> Result<Evaluated, CommandError> {
     use crate::evaluate::{self, stats, ParkFacts};
     let table = match &req.layers.stats {
         Some(p) => {
@@ -210,7 +227,29 @@ fn evaluate_stage(
     let ev = evaluate::evaluate(&facts, table.as_ref(), &req.config.evaluation);
     a.findings.extend(ev.findings.iter().cloned());
     pipeline::sort_findings(&mut a.findings);
-    Ok((ev, facts))
+    Ok((ev, facts, table))
+}
+
+/// The evaluation, the facts it was made from, and the statistics table.
+type Evaluated =
+    (crate::evaluate::Evaluation, Vec<crate::evaluate::ParkFacts>, Option<crate::evaluate::stats::StatsTable>);
+
+/// Consolidation (C1–C4): plans the merges and re-evaluates the receivers.
+fn consolidate_stage(
+    req: &Request,
+    a: &mut Analysis,
+    ev: &crate::evaluate::Evaluation,
+    facts: &[crate::evaluate::ParkFacts],
+    table: Option<&crate::evaluate::stats::StatsTable>,
+) -> (crate::consolidate::Plan, crate::consolidate::stage::After) {
+    use crate::consolidate::{self, stage};
+    let (parties, mut f) = stage::parties(a, ev);
+    let plan = consolidate::plan(&parties, &a.strong, &req.config.layout, &req.config.merge);
+    f.extend(plan.findings.iter().cloned());
+    let after = stage::what_if(facts, table, &plan, &req.config.evaluation);
+    a.findings.extend(f);
+    pipeline::sort_findings(&mut a.findings);
+    (plan, after)
 }
 
 /// The evaluation's properties of one park, for parks.geojson and indicators.csv.

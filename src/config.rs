@@ -22,6 +22,8 @@ pub struct Config {
     pub area: AreaConfig,
     /// Evaluation thresholds, weights and grades (E4–E13).
     pub evaluation: crate::evaluate::EvaluationConfig,
+    /// Merge planning (C1–C4): complementary industries, search limit.
+    pub merge: crate::consolidate::MergeConfig,
     /// Field names of the input layers, canonical name → name in the file.
     pub fields: FieldMaps,
 }
@@ -169,6 +171,7 @@ impl Config {
         finite_nonneg("zoning.sliver_width_m", self.zoning.sliver_width_m)?;
         finite_nonneg("area.approved_deviation_share", self.area.approved_deviation_share)?;
         self.evaluation.check()?;
+        self.merge.check()?;
         if self.layout.parks_per_county == 0 || self.layout.max_blocks == 0 {
             return Err("layout.parks_per_county and layout.max_blocks must be at least 1".into());
         }

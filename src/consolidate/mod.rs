@@ -43,6 +43,7 @@ A source with no receiver in its league is not dropped: it gets a finding
 
 mod fit;
 mod roles;
+pub mod stage;
 
 pub use fit::chain_fit;
 

@@ -140,3 +140,64 @@ pub fn mostly_prohibited(a: &Analysis, i: usize) -> bool {
 pub fn class_names() -> [(ZoneClass, &'static str); 2] {
     [(ZoneClass::Restricted, "限制开发区域"), (ZoneClass::Prohibited, "禁止开发区域")]
 }
+
+/// `merges.geojson`: one LineString per merge between the two parks' closest
+/// boundary points.
+pub fn merges(
+    plan: &crate::consolidate::Plan,
+) -> impl Iterator<Item = (Map<String, Value>, Option<Geometry<f64>>)> + '_ {
+    plan.merges.iter().map(|m| {
+        let mut p = Map::new();
+        p.insert("from_park_id".into(), m.from_park_id.clone().into());
+        p.insert("to_park_id".into(), m.to_park_id.clone().into());
+        p.insert("distance_m".into(), num(Some(m.distance_m.0), 3));
+        p.insert("scope".into(), serde_json::to_value(m.scope).unwrap_or(Value::Null));
+        p.insert("reason".into(), m.reason.into());
+        p.insert("chain_fit".into(), m.chain_fit.into());
+        p.insert("fit".into(), text(m.fit.as_deref()));
+        let line = geo::LineString::from(vec![m.line.0, m.line.1]);
+        (p, Some(Geometry::LineString(line)))
+    })
+}
+
+/// `parks_after.geojson`: the parks as they would be after the merges, with
+/// their re-evaluated indicators.
+pub fn parks_after<'a>(
+    a: &'a Analysis,
+    after: &'a crate::consolidate::stage::After,
+) -> impl Iterator<Item = (Map<String, Value>, Option<Geometry<f64>>)> + 'a {
+    let by_id: std::collections::BTreeMap<&str, usize> =
+        a.parks.iter().enumerate().map(|(i, p)| (p.park_id.as_str(), i)).collect();
+    after.evaluation.parks.iter().filter_map(move |ind| {
+        let i = *by_id.get(ind.park_id.as_str())?;
+        let taken = after.taken.get(&ind.park_id).cloned().unwrap_or_default();
+        let mut polys = a.parks[i].geom.0.clone();
+        let mut area = a.parks[i].area.0;
+        let mut blocks = a.parks[i].blocks.clone();
+        for src in &taken {
+            if let Some(&j) = by_id.get(src.as_str()) {
+                polys.extend(a.parks[j].geom.0.iter().cloned());
+                area += a.parks[j].area.0;
+                blocks.extend(a.parks[j].blocks.iter().copied());
+            }
+        }
+        let mut m = Map::new();
+        m.insert("park_id".into(), ind.park_id.clone().into());
+        m.insert("park_name".into(), text(a.parks[i].park_name.as_deref()));
+        m.insert("merged_from".into(), taken.join(",").into());
+        m.insert("block_count".into(), blocks.len().into());
+        m.insert(
+            "block_ids".into(),
+            blocks.iter().map(|&b| a.blocks[b].block_id.as_str()).collect::<Vec<_>>().join(",").into(),
+        );
+        m.insert("area_mu".into(), num(Some(area), AREA_DECIMALS));
+        if let Ok(Value::Object(ev)) = serde_json::to_value(ind) {
+            for (k, v) in ev {
+                if !m.contains_key(&k) {
+                    m.insert(k, v);
+                }
+            }
+        }
+        Some((m, Some(Geometry::MultiPolygon(geo::MultiPolygon(polys)))))
+    })
+}

@@ -121,7 +121,9 @@ pub fn export(dir: &Path, layers: &[ExportLayer], format: GdalFormat) -> Result<
                         (Some(Value::Number(n)), OGRFieldType::OFTInteger64) => {
                             FieldValue::Integer64Value(n.as_i64().unwrap_or_default())
                         }
-                        (Some(Value::Number(n)), OGRFieldType::OFTReal) => FieldValue::RealValue(n.as_f64().unwrap_or(f64::NAN)),
+                        (Some(Value::Number(n)), OGRFieldType::OFTReal) => {
+                            FieldValue::RealValue(n.as_f64().unwrap_or(f64::NAN))
+                        }
                         (Some(Value::String(s)), _) => FieldValue::StringValue(s.clone()),
                         (Some(other), _) => FieldValue::StringValue(other.to_string()),
                     };

@@ -9,7 +9,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The whole report.
-pub fn markdown(a: &Analysis, ev: &Evaluation, facts: &[ParkFacts], cfg: &Config) -> String {
+pub fn markdown(
+    a: &Analysis,
+    ev: &Evaluation,
+    facts: &[ParkFacts],
+    cfg: &Config,
+    consolidation: Option<&(crate::consolidate::Plan, crate::consolidate::stage::After)>,
+) -> String {
     let mut s = String::new();
     let acc = &a.account;
     let [v, w, i] = severity_counts(&a.findings);
@@ -83,6 +89,9 @@ pub fn markdown(a: &Analysis, ev: &Evaluation, facts: &[ParkFacts], cfg: &Config
     s.push_str(&ev_report::thresholds_markdown(&cfg.evaluation, ev));
     let _ = writeln!(s, "\n## Parks by league\n");
     s.push_str(&ev_report::league_tables_markdown(ev, facts));
+    if let Some((plan, after)) = consolidation {
+        s.push_str(&consolidation_markdown(a, ev, plan, after));
+    }
     let _ = writeln!(s, "\n## Findings by rule\n");
     let mut by_rule: BTreeMap<usize, Vec<&Finding>> = BTreeMap::new();
     for f in &a.findings {
@@ -96,6 +105,82 @@ pub fn markdown(a: &Analysis, ev: &Evaluation, facts: &[ParkFacts], cfg: &Config
             let _ = writeln!(s, "- **{}** {}", f.severity, f.message.replace('\n', " "));
         }
         s.push('\n');
+    }
+    s
+}
+
+fn dec(x: Option<rust_decimal::Decimal>) -> String {
+    x.map_or_else(|| "—".to_owned(), |d| d.normalize().to_string())
+}
+
+/// The consolidation section: merges, and each receiver before and after.
+fn consolidation_markdown(
+    a: &Analysis,
+    ev: &Evaluation,
+    plan: &crate::consolidate::Plan,
+    after: &crate::consolidate::stage::After,
+) -> String {
+    let mut s = String::new();
+    let name =
+        |id: &str| a.parks.iter().find(|p| p.park_id == id).and_then(|p| p.park_name.clone()).unwrap_or_default();
+    let _ = writeln!(s, "\n## Consolidation (C1–C4)\n");
+    let _ = writeln!(
+        s,
+        "Sources: under-performing parks (E12, reason C1) and, in counties over quota (L1/L2), the parks beyond the quota after keeping the best-scoring ones (C4). Receivers: kept parks not mostly inside prohibited zones (C3). The receiver is the nearest by geodesic distance between the parks' closest boundary points, in the same county, else the same league, never across leagues and never in a chain; a receiver sharing or complementing a leading industry is preferred (C2); ties go to the smaller distance, then the smaller park_id.\n"
+    );
+    if plan.merges.is_empty() {
+        let _ = writeln!(s, "No merge is proposed.\n");
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "| from | | into | | distance (km) | scope | reason | chain fit |\n|---|---|---|---|---|---|---|---|"
+    );
+    for m in &plan.merges {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {:.3} | {} | {} | {} |",
+            m.from_park_id,
+            name(&m.from_park_id),
+            m.to_park_id,
+            name(&m.to_park_id),
+            m.distance_m.0 / 1000.0,
+            serde_json::to_value(m.scope).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            m.reason,
+            m.fit.as_deref().map_or_else(|| "no".to_owned(), |f| format!("yes ({f})"))
+        );
+    }
+    let before: BTreeMap<&str, &crate::evaluate::ParkIndicators> =
+        ev.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
+    let _ = writeln!(s, "\n### Receivers before → after (what-if)\n");
+    let _ = writeln!(s, "Scores are relative to the evaluated parks, so every park is re-scored after the merges; see `parks_after.geojson` and `indicators_after.csv`.\n");
+    let _ = writeln!(s, "| receiver | takes | blocks | built-up mu | E4 output/mu | E5 investment/mu | E6 tax/mu | score | grade |\n|---|---|---|---|---|---|---|---|---|");
+    for (to, from) in &after.taken {
+        let (Some(b), Some(x)) = (before.get(to.as_str()), after.evaluation.parks.iter().find(|p| &p.park_id == to))
+        else {
+            continue;
+        };
+        let blocks_after = after.facts.iter().find(|f| &f.park_id == to).map_or(0, |f| f.block_ids.len());
+        let blocks_before = a.parks.iter().find(|p| &p.park_id == to).map_or(0, |p| p.blocks.len());
+        let g = |p: &crate::evaluate::ParkIndicators| p.grade.map(|g| format!("{g:?}")).unwrap_or_else(|| "—".into());
+        let _ = writeln!(
+            s,
+            "| {to} {} | {} | {blocks_before} → {blocks_after} | {} → {} | {} → {} | {} → {} | {} → {} | {} → {} | {} → {} |",
+            name(to),
+            from.join(", "),
+            b.builtup_mu.map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+            x.builtup_mu.map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+            dec(b.e4_output_per_mu),
+            dec(x.e4_output_per_mu),
+            dec(b.e5_investment_per_mu),
+            dec(x.e5_investment_per_mu),
+            dec(b.e6_tax_per_mu),
+            dec(x.e6_tax_per_mu),
+            dec(b.score),
+            dec(x.score),
+            g(b),
+            g(x)
+        );
     }
     s
 }

@@ -49,11 +49,17 @@ fn geopackage_and_shapefile_outputs_read_back_with_the_same_areas() {
     let demo = root().join("layers").join("demo");
     let t = tmp();
     let out = t.path().join("out");
-    yuanqu_ok(&["check", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "gpkg", "--format", "shp", "-q"], 0);
+    yuanqu_ok(
+        &["check", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "gpkg", "--format", "shp", "-q"],
+        0,
+    );
     let want = areas(&out);
     let gpkg = out.join("results.gpkg");
     let back = t.path().join("back");
-    yuanqu_ok(&["check", "--parks", gpkg.to_str().unwrap(), "--parks-layer", "blocks", "--out", back.to_str().unwrap(), "-q"], 0);
+    yuanqu_ok(
+        &["check", "--parks", gpkg.to_str().unwrap(), "--parks-layer", "blocks", "--out", back.to_str().unwrap(), "-q"],
+        0,
+    );
     let got = areas(&back);
     assert_eq!(got.len(), want.len());
     for ((ib, a), (jb, b)) in got.iter().zip(&want) {

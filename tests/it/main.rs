@@ -5,6 +5,7 @@
 
 mod bad_inputs;
 mod common;
+mod consolidation;
 mod determinism;
 mod formats;
 mod oracle;
