@@ -299,7 +299,7 @@ fn export(
 fn write_geojson(
     out: &mut OutputSet,
     name: &str,
-    feats: impl Iterator<Item = (Map<String, Value>, Option<geo::Geometry<f64>>)>,
+    feats: impl Iterator<Item = crate::output::OutFeature>,
 ) -> Result<(), WriteError> {
     out.write(name, |w| output::geojson::write_collection(w, feats))
 }

@@ -21,7 +21,7 @@ fn share(part: f64, whole: f64) -> Option<f64> {
 pub fn blocks<'a>(
     a: &'a Analysis,
     leading_share: &'a dyn Fn(&str) -> Option<f64>,
-) -> impl Iterator<Item = (Map<String, Value>, Option<Geometry<f64>>)> + 'a {
+) -> impl Iterator<Item = crate::output::OutFeature> + 'a {
     a.blocks.iter().enumerate().map(move |(i, b)| {
         let z = &a.zoning.per_block[i];
         let area = a.block_area[i].0;
@@ -49,7 +49,7 @@ pub fn blocks<'a>(
 }
 
 /// `overlaps.geojson`: one feature per (block, zone) overlap above the tolerance.
-pub fn overlaps(a: &Analysis) -> impl Iterator<Item = (Map<String, Value>, Option<Geometry<f64>>)> + '_ {
+pub fn overlaps(a: &Analysis) -> impl Iterator<Item = crate::output::OutFeature> + '_ {
     a.zoning.overlaps.iter().map(move |o| {
         let (b, z) = (&a.blocks[o.block], &a.zones[o.zone]);
         let mut m = Map::new();
@@ -76,7 +76,7 @@ pub fn overlaps(a: &Analysis) -> impl Iterator<Item = (Map<String, Value>, Optio
 pub fn parks<'a>(
     a: &'a Analysis,
     extra: &'a [Map<String, Value>],
-) -> impl Iterator<Item = (Map<String, Value>, Option<Geometry<f64>>)> + 'a {
+) -> impl Iterator<Item = crate::output::OutFeature> + 'a {
     a.parks.iter().enumerate().map(move |(i, p)| {
         let mut m = park_props(a, i);
         if let Some(e) = extra.get(i) {
@@ -143,9 +143,7 @@ pub fn class_names() -> [(ZoneClass, &'static str); 2] {
 
 /// `merges.geojson`: one LineString per merge between the two parks' closest
 /// boundary points.
-pub fn merges(
-    plan: &crate::consolidate::Plan,
-) -> impl Iterator<Item = (Map<String, Value>, Option<Geometry<f64>>)> + '_ {
+pub fn merges(plan: &crate::consolidate::Plan) -> impl Iterator<Item = crate::output::OutFeature> + '_ {
     plan.merges.iter().map(|m| {
         let mut p = Map::new();
         p.insert("from_park_id".into(), m.from_park_id.clone().into());
@@ -165,7 +163,7 @@ pub fn merges(
 pub fn parks_after<'a>(
     a: &'a Analysis,
     after: &'a crate::consolidate::stage::After,
-) -> impl Iterator<Item = (Map<String, Value>, Option<Geometry<f64>>)> + 'a {
+) -> impl Iterator<Item = crate::output::OutFeature> + 'a {
     let by_id: std::collections::BTreeMap<&str, usize> =
         a.parks.iter().enumerate().map(|(i, p)| (p.park_id.as_str(), i)).collect();
     after.evaluation.parks.iter().filter_map(move |ind| {

@@ -8,7 +8,7 @@ use gdal::spatial_ref::{AxisMappingStrategy, SpatialRef};
 use gdal::vector::{Feature, FieldValue, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal};
 use gdal::DriverManager;
 use geo::Geometry;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -19,7 +19,7 @@ pub struct ExportLayer {
     /// Line layers (merges) or polygon layers.
     pub lines: bool,
     /// Properties and geometry of each feature.
-    pub features: Vec<(Map<String, Value>, Option<Geometry<f64>>)>,
+    pub features: Vec<crate::output::OutFeature>,
 }
 
 /// Which GDAL format.
@@ -53,7 +53,7 @@ pub fn shapefile_names(keys: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn field_type(features: &[(Map<String, Value>, Option<Geometry<f64>>)], key: &str) -> OGRFieldType::Type {
+fn field_type(features: &[crate::output::OutFeature], key: &str) -> OGRFieldType::Type {
     let mut ty = None;
     for (m, _) in features {
         match m.get(key) {

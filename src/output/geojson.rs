@@ -3,13 +3,13 @@
 
 use geo::orient::{Direction, Orient};
 use geo::Geometry;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::{self, Write};
 
 /// Writes a FeatureCollection of `(properties, geometry)` pairs.
 pub fn write_collection<I>(w: &mut dyn Write, features: I) -> io::Result<()>
 where
-    I: IntoIterator<Item = (Map<String, Value>, Option<Geometry<f64>>)>,
+    I: IntoIterator<Item = crate::output::OutFeature>,
 {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     for (i, (props, geom)) in features.into_iter().enumerate() {

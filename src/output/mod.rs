@@ -15,6 +15,9 @@ pub mod tables;
 
 pub use atomic::OutputSet;
 
+/// One output feature: its properties and geometry.
+pub type OutFeature = (serde_json::Map<String, serde_json::Value>, Option<geo::Geometry<f64>>);
+
 /// An output folder that could not be written.
 #[derive(Debug)]
 pub struct WriteError {
