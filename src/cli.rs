@@ -139,7 +139,8 @@ pub fn main() -> ExitCode {
     };
     let quiet = args.quiet;
     let opts = args.options(scope);
-    match commands::analyze(&opts) {
+    let bar = Bar::new(quiet);
+    match commands::analyze_with(&opts, &bar) {
         Ok(o) => {
             if !quiet {
                 print_summary(&o);
@@ -186,5 +187,43 @@ fn print_summary(o: &commands::Outcome) {
     }
     if let Some(dir) = o.written.first().and_then(|p| p.parent()) {
         println!("wrote {} files to {}", o.written.len(), dir.display());
+    }
+}
+
+/// Progress bars on stderr: drawn only on a terminal, never with --quiet.
+struct Bar {
+    bar: indicatif::ProgressBar,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        let target =
+            if quiet { indicatif::ProgressDrawTarget::hidden() } else { indicatif::ProgressDrawTarget::stderr() };
+        Bar { bar: indicatif::ProgressBar::with_draw_target(None, target) }
+    }
+}
+
+impl yuanqu::pipeline::Progress for Bar {
+    fn start(&self, stage: &'static str, total: Option<u64>) {
+        self.bar.reset();
+        self.bar.set_length(total.unwrap_or(0));
+        let style = match total {
+            Some(_) => indicatif::ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} {eta}"),
+            None => indicatif::ProgressStyle::with_template("{msg:>16} {spinner} {elapsed}"),
+        };
+        if let Ok(style) = style {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.set_message(stage);
+        if total.is_none() {
+            self.bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+    fn inc(&self, n: u64) {
+        self.bar.inc(n);
+    }
+    fn finish(&self) {
+        self.bar.disable_steady_tick();
+        self.bar.finish_and_clear();
     }
 }

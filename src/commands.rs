@@ -115,10 +115,15 @@ pub fn request(o: &Options) -> Result<Request, RunError> {
 
 /// Runs `analyze` or `check` and writes the output folder.
 pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
+    analyze_with(o, &pipeline::Silent)
+}
+
+/// [`analyze`], reporting progress of the long stages.
+pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Outcome, CommandError> {
     // fail early on an unwritable output folder, before any work
     let mut out = OutputSet::new(&o.out)?;
     let req = request(o)?;
-    let mut analysis = pipeline::run(&req)?;
+    let mut analysis = pipeline::run_with(&req, progress)?;
     let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson"];
 
     let evaluation = match o.scope {

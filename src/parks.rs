@@ -9,7 +9,7 @@ use crate::measure::bbox;
 use crate::model::{Block, County};
 use crate::rules;
 use crate::units::Mu;
-use geo::{BooleanOps, MultiPolygon};
+use geo::MultiPolygon;
 use std::collections::BTreeMap;
 
 /// A park: its blocks (indices into the block list) and what they share.
@@ -52,7 +52,7 @@ pub fn fill_counties(blocks: &mut [Block], counties: &[County]) -> Vec<Finding> 
     for b in blocks.iter_mut().filter(|b| b.county_adcode.is_none()) {
         let mut best: Option<(f64, usize)> = None;
         for ci in index.intersecting_candidates(bbox(&b.geom)) {
-            let a = area_m2(&b.geom.intersection(&counties[ci].geom));
+            let a = area_m2(&crate::geom::overlay::intersection(&b.geom, &counties[ci].geom));
             if a > 0.0 && best.is_none_or(|(ba, _)| a > ba) {
                 best = Some((a, ci));
             }
@@ -108,7 +108,7 @@ pub fn group(blocks: &[Block], scope: &ScopeConfig) -> (Vec<Park>, Vec<Finding>)
             let geom = if idx.len() == 1 {
                 blocks[idx[0]].geom.clone()
             } else {
-                geo::unary_union(idx.iter().map(|&i| &blocks[i].geom))
+                crate::geom::overlay::union_all(idx.iter().map(|&i| &blocks[i].geom))
             };
             // The park's area is the sum of its blocks' areas when they do not
             // overlap (they may share edges): the union drops collinear

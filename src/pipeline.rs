@@ -19,6 +19,26 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+/// Reports how far a long stage has come (a progress bar in the CLI).
+/// The library never draws anything itself.
+pub trait Progress: Sync {
+    /// A stage begins; `total` items, or `None` when unknown.
+    fn start(&self, stage: &'static str, total: Option<u64>);
+    /// `n` more items are done.
+    fn inc(&self, n: u64);
+    /// The stage is over.
+    fn finish(&self);
+}
+
+/// No progress reporting.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: &'static str, _: Option<u64>) {}
+    fn inc(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
 /// What to run and how.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
@@ -174,6 +194,11 @@ where
 
 /// Runs the zoning part of the analysis (load, validate, measure, layout and zoning rules).
 pub fn run(req: &Request) -> Result<Analysis, RunError> {
+    run_with(req, &Silent)
+}
+
+/// [`run`], reporting progress of the long stages.
+pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunError> {
     let cfg = &req.config;
     let mut timings = Timings::default();
     let mut t = Instant::now();
@@ -186,6 +211,7 @@ pub fn run(req: &Request) -> Result<Analysis, RunError> {
     };
 
     // load (each layer streamed; the big zone layer can be read while the parks are parsed)
+    progress.start("reading layers", None);
     let (blocks_l, zones_l) = rayon::join(
         || load::<Block>(parks_src, LayerKind::Parks, req, &cfg.fields.parks),
         || req.layers.zones.as_ref().map(|s| load::<Zone>(s, LayerKind::Zones, req, &cfg.fields.zones)),
@@ -200,6 +226,7 @@ pub fn run(req: &Request) -> Result<Analysis, RunError> {
         Some(s) => load::<County>(s, LayerKind::Counties, req, &cfg.fields.counties)?,
         None => Loaded::default(),
     };
+    progress.finish();
     lap("read", &mut timings);
     if blocks_l.records.is_empty() {
         let reasons = blocks_l.findings.iter().take(5).map(|f| f.message.clone()).collect();
@@ -224,16 +251,20 @@ pub fn run(req: &Request) -> Result<Analysis, RunError> {
     findings.extend(scope_findings);
     lap("areas", &mut timings);
 
-    let zoning = overlap::overlaps(&blocks, &block_area, &zones_l.records, &cfg.zoning);
+    progress.start("zone overlaps", Some(blocks.len() as u64));
+    let zoning = overlap::overlaps(&blocks, &block_area, &zones_l.records, &cfg.zoning, &|| progress.inc(1));
+    progress.finish();
     findings.extend(zoning::findings(&zoning, &blocks, &zones_l.records, &cfg.zoning));
     let park_zoning = park_zoning(&parks, &zoning);
     lap("overlap", &mut timings);
 
     let (block_builtup, park_builtup) = match &builtup_l {
         Some(b) => {
+            progress.start("built-up area", None);
             let idx = ParcelIndex::new(&b.records);
             let bb = idx.builtup_each(&blocks.iter().map(|b| &b.geom).collect::<Vec<_>>());
             let pb = idx.builtup_each(&parks.iter().map(|p| &p.geom).collect::<Vec<_>>());
+            progress.finish();
             (bb.into_iter().map(Some).collect(), pb.into_iter().map(Some).collect())
         }
         None => (vec![None; blocks.len()], vec![None; parks.len()]),

@@ -10,6 +10,7 @@ pub mod clip;
 pub mod distance;
 pub mod index;
 pub mod nearest;
+pub mod overlay;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod validate;

@@ -8,9 +8,10 @@
 use super::bbox;
 use crate::geom::area::area_m2;
 use crate::geom::index::BoxIndex;
+use crate::geom::overlay;
 use crate::model::Parcel;
 use crate::units::Mu;
-use geo::{BooleanOps, MultiPolygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 
 /// Parcels indexed for repeated built-up measures.
@@ -34,9 +35,9 @@ impl<'a> ParcelIndex<'a> {
         let union = if near.len() == 1 {
             self.parcels[near[0]].geom.clone()
         } else {
-            geo::unary_union(near.iter().map(|&i| &self.parcels[i].geom))
+            overlay::union_all(near.iter().map(|&i| &self.parcels[i].geom))
         };
-        Mu::from_m2(area_m2(&target.intersection(&union)))
+        Mu::from_m2(area_m2(&overlay::intersection(target, &union)))
     }
 
     /// Built-up area inside each target, in order (parallel, order kept).

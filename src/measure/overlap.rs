@@ -10,9 +10,10 @@ use super::{bbox, clip_if_large};
 use crate::config::ZoningConfig;
 use crate::geom::area::{area_m2, perimeter_m};
 use crate::geom::index::BoxIndex;
+use crate::geom::overlay;
 use crate::model::{Block, Zone, ZoneClass};
 use crate::units::Mu;
-use geo::{BooleanOps, MultiPolygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 
 /// One (block, zone) overlap above the area tolerance.
@@ -54,12 +55,23 @@ pub struct Zoning {
 }
 
 /// Checks every block against the zones.
-pub fn overlaps(blocks: &[Block], block_area: &[Mu], zones: &[Zone], cfg: &ZoningConfig) -> Zoning {
+/// `tick` is called once per block done (from any thread).
+pub fn overlaps(
+    blocks: &[Block],
+    block_area: &[Mu],
+    zones: &[Zone],
+    cfg: &ZoningConfig,
+    tick: &(dyn Fn() + Sync),
+) -> Zoning {
     let index = BoxIndex::new(zones.iter().map(|z| z.bbox));
     let results: Vec<(Vec<Overlap>, BlockZoning)> = blocks
         .par_iter()
         .enumerate()
-        .map(|(bi, b)| block_overlaps(bi, b, block_area[bi], zones, &index, cfg))
+        .map(|(bi, b)| {
+            let r = block_overlaps(bi, b, block_area[bi], zones, &index, cfg);
+            tick();
+            r
+        })
         .collect();
     let mut overlaps = Vec::new();
     let mut per_block = Vec::with_capacity(results.len());
@@ -88,7 +100,7 @@ fn block_overlaps(
         if z.0.is_empty() {
             continue;
         }
-        let inter = block.geom.intersection(z.as_ref());
+        let inter = overlay::intersection(&block.geom, z.as_ref());
         if inter.0.is_empty() {
             continue;
         }
@@ -123,7 +135,7 @@ fn block_overlaps(
         let total = match parts.len() {
             0 => Mu::ZERO,
             1 => Mu::from_m2(area_m2(&parts[0])),
-            _ => Mu::from_m2(area_m2(&geo::unary_union(parts.iter()))),
+            _ => Mu::from_m2(area_m2(&overlay::union_all(parts.iter()))),
         };
         if slot == 0 {
             totals.restricted = total;

@@ -10,3 +10,4 @@ mod determinism;
 mod formats;
 mod oracle;
 mod overlap_cases;
+mod properties;
