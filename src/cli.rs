@@ -89,6 +89,9 @@ struct RunArgs {
     /// Exit with code 1 when a finding of this severity (or worse) exists.
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Print the wall time of each stage on stderr (for benchmarks).
+    #[arg(long)]
+    timings: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -138,12 +141,18 @@ pub fn main() -> ExitCode {
         Command::Check(a) => (a, Scope::Check),
     };
     let quiet = args.quiet;
+    let timings = args.timings;
     let opts = args.options(scope);
     let bar = Bar::new(quiet);
     match commands::analyze_with(&opts, &bar) {
         Ok(o) => {
             if !quiet {
                 print_summary(&o);
+            }
+            if timings {
+                for (stage, d) in &o.analysis.timings.stages {
+                    eprintln!("{stage:>10} {:9.3} s", d.as_secs_f64());
+                }
             }
             if o.failed_on {
                 ExitCode::from(1)

@@ -124,6 +124,7 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     let mut out = OutputSet::new(&o.out)?;
     let req = request(o)?;
     let mut analysis = pipeline::run_with(&req, progress)?;
+    let t = std::time::Instant::now();
     let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson"];
 
     let evaluation = match o.scope {
@@ -132,6 +133,8 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     };
     let consolidation =
         evaluation.as_ref().map(|(ev, facts, table)| consolidate_stage(&req, &mut analysis, ev, facts, table.as_ref()));
+    analysis.timings.stages.push(("merges", t.elapsed()));
+    let t = std::time::Instant::now();
     let mut extra: Vec<Map<String, Value>> = match &evaluation {
         Some((ev, _, _)) => ev.parks.iter().map(indicator_props).collect(),
         None => analysis.parks.iter().map(|_| Map::new()).collect(),
@@ -193,6 +196,7 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     };
     out.write("run.json", |w| run_json::write(w, &info))?;
     let written = out.commit()?;
+    analysis.timings.stages.push(("write", t.elapsed()));
     let failed_on = o.fail_on.is_some_and(|s| analysis.findings.iter().any(|f| f.severity <= s));
     Ok(Outcome { analysis, written, failed_on })
 }

@@ -28,13 +28,15 @@ pub struct FileInfo {
 pub fn read_file(path: &Path, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
     let file = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| LoadError::io(&file, e))?;
-    read(BufReader::with_capacity(1 << 20, f), &file, each)
+    read(f, &file, each)
 }
 
 /// Reads GeoJSON from `reader`; `file` names it in errors.
 pub fn read<R: Read>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
-    let mut reader = SkipBom::new(reader);
-    let mut de = serde_json::Deserializer::from_reader(&mut reader);
+    // the buffer outermost: serde_json reads a byte at a time
+    // (by value: std reads bytes from a BufReader without a call per byte)
+    let reader = BufReader::with_capacity(1 << 20, SkipBom::new(reader));
+    let mut de = serde_json::Deserializer::from_reader(reader);
     let mut info = FileInfo::default();
     let seed = TopSeed { each, info: &mut info };
     seed.deserialize(&mut de).map_err(|e| LoadError::from_json(file, e))?;

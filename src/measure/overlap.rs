@@ -6,7 +6,7 @@
 //! measured on the ellipsoid. Per block and class the overlaps are unioned
 //! first, so zones that overlap each other are counted once.
 
-use super::{bbox, clip_if_large};
+use super::{bbox, box_relation, clip_if_large, BoxRelation};
 use crate::config::ZoningConfig;
 use crate::geom::area::{area_m2, perimeter_m};
 use crate::geom::index::BoxIndex;
@@ -100,7 +100,13 @@ fn block_overlaps(
         if z.0.is_empty() {
             continue;
         }
-        let inter = overlay::intersection(&block.geom, z.as_ref());
+        // most candidates are decided without an overlay: zones that miss
+        // the block's box, and zones that contain it whole
+        let inter = match box_relation(z.as_ref(), bbox) {
+            BoxRelation::Outside => continue,
+            BoxRelation::Inside => block.geom.clone(),
+            BoxRelation::Crossing => overlay::intersection(&block.geom, z.as_ref()),
+        };
         if inter.0.is_empty() {
             continue;
         }
