@@ -12,7 +12,7 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 /// What the file says about itself beyond its features.
@@ -31,135 +31,96 @@ pub fn read_file(path: &Path, each: &mut dyn FnMut(RawFeature)) -> Result<FileIn
     read(f, &file, each)
 }
 
+/// Features parsed together (in parallel) before they are handed on.
+const BATCH_BYTES: usize = 8 << 20;
+
 /// Reads GeoJSON from `reader`; `file` names it in errors.
+///
+/// The stream is split into features by [`super::split`] and each batch of
+/// features is parsed in parallel; `each` still sees them in file order.
 pub fn read<R: Read>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
-    // the buffer outermost: serde_json reads a byte at a time
-    // (by value: std reads bytes from a BufReader without a call per byte)
-    let reader = BufReader::with_capacity(1 << 20, SkipBom::new(reader));
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    use super::split::{Piece, SplitOrIo, Splitter};
+    use rayon::prelude::*;
+    let mut sp = Splitter::new(reader);
     let mut info = FileInfo::default();
-    let seed = TopSeed { each, info: &mut info };
-    seed.deserialize(&mut de).map_err(|e| LoadError::from_json(file, e))?;
-    de.end().map_err(|e| LoadError::from_json(file, e))?;
-    Ok(info)
-}
-
-/// Drops a UTF-8 byte-order mark at the start of a stream.
-struct SkipBom<R> {
-    inner: R,
-    checked: bool,
-    pending: Vec<u8>,
-}
-
-impl<R: Read> SkipBom<R> {
-    fn new(inner: R) -> Self {
-        SkipBom { inner, checked: false, pending: Vec::new() }
-    }
-}
-
-impl<R: Read> Read for SkipBom<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.checked {
-            self.checked = true;
-            let mut head = [0u8; 3];
-            let mut n = 0;
-            while n < 3 {
-                let k = self.inner.read(&mut head[n..])?;
-                if k == 0 {
-                    break;
-                }
-                n += k;
+    let mut kind: Option<String> = None;
+    let mut pieces = Vec::new();
+    let mut index = 0usize;
+    loop {
+        pieces.clear();
+        let more = sp.split(BATCH_BYTES, &mut pieces).map_err(|e| match e {
+            SplitOrIo::Io(e) => LoadError::io(file, e),
+            SplitOrIo::Split(e) => {
+                LoadError::Syntax { file: file.to_owned(), line: e.line, column: e.column, message: e.message }
             }
-            if head[..n] != [0xEF, 0xBB, 0xBF] {
-                self.pending.extend_from_slice(&head[..n]);
+        })?;
+        let mut numbered = Vec::with_capacity(pieces.len());
+        for p in &pieces {
+            numbered.push((index, p));
+            if matches!(p, Piece::Feature { .. }) {
+                index += 1;
             }
         }
-        if !self.pending.is_empty() {
-            let k = self.pending.len().min(buf.len());
-            buf[..k].copy_from_slice(&self.pending[..k]);
-            self.pending.drain(..k);
-            return Ok(k);
-        }
-        self.inner.read(buf)
-    }
-}
-
-struct TopSeed<'a> {
-    each: &'a mut dyn FnMut(RawFeature),
-    info: &'a mut FileInfo,
-}
-
-impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TopSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a GeoJSON FeatureCollection object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut kind: Option<String> = None;
-        let mut saw_features = false;
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "type" => kind = Some(map.next_value()?),
-                "features" => {
-                    saw_features = true;
-                    let n = map.next_value_seed(FeaturesSeed { each: &mut *self.each })?;
-                    self.info.features = n;
-                }
-                "crs" => {
-                    let v: Value = map.next_value()?;
-                    self.info.crs = crs_name(&v);
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+        let parsed: Vec<Option<RawFeature>> = numbered
+            .par_iter()
+            .map(|(i, p)| match p {
+                Piece::Feature { bytes, line, column } => Some(parse_feature(bytes, *i, *line, *column)),
+                Piece::Member(..) => None,
+            })
+            .collect();
+        for (piece, feature) in pieces.iter().zip(parsed) {
+            match (piece, feature) {
+                (_, Some(f)) => each(f),
+                (Piece::Member(key, raw), None) => match key.as_str() {
+                    "type" => kind = serde_json::from_slice::<String>(raw).ok(),
+                    "crs" => info.crs = serde_json::from_slice::<Value>(raw).ok().as_ref().and_then(crs_name),
+                    _ => {}
+                },
+                _ => {}
             }
         }
-        match kind.as_deref() {
-            Some("FeatureCollection") if saw_features => Ok(()),
-            Some("FeatureCollection") => Err(de::Error::custom("the FeatureCollection has no \"features\" member")),
-            Some(other) => {
-                Err(de::Error::custom(format!("the top-level object is a {other}, not a FeatureCollection")))
+        if !more {
+            break;
+        }
+    }
+    info.features = index;
+    let fail = |m: &str| LoadError::Syntax { file: file.to_owned(), line: 1, column: 1, message: m.to_owned() };
+    match kind.as_deref() {
+        Some("FeatureCollection") if sp.saw_features => Ok(info),
+        Some("FeatureCollection") => Err(fail("the FeatureCollection has no \"features\" member")),
+        Some(other) => Err(fail(&format!("the top-level object is a {other}, not a FeatureCollection"))),
+        None => Err(fail("the top-level object has no \"type\": it is not GeoJSON")),
+    }
+}
+
+/// Parses one feature's text; text that is not JSON rejects this feature
+/// only, with its position in the file.
+fn parse_feature(bytes: &[u8], index: usize, line: usize, column: usize) -> RawFeature {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let r = FeatureSeed { index }.deserialize(&mut de).and_then(|f| de.end().map(|_| f));
+    match r {
+        Ok(f) => f,
+        Err(e) => {
+            let (l, c) = if e.line() <= 1 {
+                (line, column + e.column().saturating_sub(1))
+            } else {
+                (line + e.line() - 1, e.column())
+            };
+            let msg = e.to_string();
+            let msg = msg.rfind(" at line ").map_or(msg.as_str(), |k| &msg[..k]).to_owned();
+            RawFeature {
+                index,
+                properties: Map::new(),
+                geometry: Err(GeomProblem::NotJson(format!(
+                    "the feature is not valid JSON at line {l} column {c}: {msg} (NaN, Infinity and bare words are not JSON)"
+                ))),
             }
-            None => Err(de::Error::custom("the top-level object has no \"type\": it is not GeoJSON")),
         }
     }
 }
 
 fn crs_name(v: &Value) -> Option<String> {
     v.get("properties").and_then(|p| p.get("name")).and_then(Value::as_str).map(str::to_owned)
-}
-
-struct FeaturesSeed<'a> {
-    each: &'a mut dyn FnMut(RawFeature),
-}
-
-impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FeaturesSeed<'_> {
-    type Value = usize;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of features")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        let mut index = 0;
-        while let Some(feature) = seq.next_element_seed(FeatureSeed { index })? {
-            (self.each)(feature);
-            index += 1;
-        }
-        Ok(index)
-    }
 }
 
 struct FeatureSeed {
@@ -506,8 +467,10 @@ mod tests {
     #[test]
     fn not_json_names_line_and_column() {
         let s = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,NaN]]]}}]}";
-        let e = read_str(s).unwrap_err().to_string();
-        assert!(e.contains("t.geojson") && e.contains("line 2"), "{e}");
+        // the NaN rejects its feature only, naming where it is
+        let v = read_str(s).unwrap();
+        let e = v[0].geometry.as_ref().unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("NaN"), "{e}");
     }
 
     #[test]

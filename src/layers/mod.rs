@@ -9,6 +9,7 @@ pub mod discover;
 pub mod gdal;
 pub mod geojson;
 pub mod records;
+pub mod split;
 
 use geo::MultiPolygon;
 use serde_json::{Map, Value};
@@ -42,6 +43,8 @@ pub enum GeomProblem {
     NotPolygonal(String),
     /// Anything else that could not be read.
     Unreadable(String),
+    /// The feature's text is not JSON: nothing of it, properties included, can be read.
+    NotJson(String),
 }
 
 impl fmt::Display for GeomProblem {
@@ -53,6 +56,7 @@ impl fmt::Display for GeomProblem {
             GeomProblem::Unclosed(m) => f.write_str(m),
             GeomProblem::NotPolygonal(k) => write!(f, "the geometry is {k}, not a Polygon or MultiPolygon"),
             GeomProblem::Unreadable(m) => write!(f, "the geometry cannot be read: {m}"),
+            GeomProblem::NotJson(m) => f.write_str(m),
         }
     }
 }
@@ -113,19 +117,6 @@ pub enum LoadError {
 impl LoadError {
     pub(crate) fn io(file: &str, e: std::io::Error) -> LoadError {
         LoadError::Io { file: file.to_owned(), message: e.to_string() }
-    }
-
-    pub(crate) fn from_json(file: &str, e: serde_json::Error) -> LoadError {
-        if e.is_io() {
-            return LoadError::Io { file: file.to_owned(), message: e.to_string() };
-        }
-        let msg = e.to_string();
-        // serde_json appends " at line L column C"; keep the sentence only.
-        let message = match msg.rfind(" at line ") {
-            Some(k) => msg[..k].to_owned(),
-            None => msg,
-        };
-        LoadError::Syntax { file: file.to_owned(), line: e.line(), column: e.column(), message }
     }
 
     /// The file or source the error is about.

@@ -134,6 +134,24 @@ impl<'a, T> Collector<'a, T> {
         self.out.rejected.push(Rejected { layer: self.kind.name(), location: self.loc(index), id, park_id, reason });
     }
 
+    /// Rejects a feature whose text was not JSON (nothing of it can be
+    /// read, not even its ids); true when it did.
+    fn reject_unparsed(&mut self, f: &RawFeature) -> bool {
+        if let Err(p @ super::GeomProblem::NotJson(_)) = &f.geometry {
+            let reason = p.to_string();
+            self.reject(
+                f.index,
+                None,
+                None,
+                rules::D1,
+                reason,
+                "Fix the text of this feature in the file (or re-export the layer).",
+            );
+            return true;
+        }
+        false
+    }
+
     fn id_name(&self) -> &'static str {
         match self.kind {
             LayerKind::Parks => "block_id",
@@ -230,6 +248,9 @@ impl Collector<'_, Block> {
     /// Takes one feature of the parks layer.
     pub fn push(&mut self, mut f: RawFeature) {
         self.out.read += 1;
+        if self.reject_unparsed(&f) {
+            return;
+        }
         let park_id = self.field(&f.properties, "park_id");
         let block_id = self.field(&f.properties, "block_id");
         let missing: Vec<&str> = [("park_id", &park_id), ("block_id", &block_id)]
@@ -333,6 +354,9 @@ impl Collector<'_, Zone> {
     /// Takes one feature of the zones layer.
     pub fn push(&mut self, mut f: RawFeature) {
         self.out.read += 1;
+        if self.reject_unparsed(&f) {
+            return;
+        }
         let Some(zone_id) = self.field(&f.properties, "zone_id") else {
             self.reject(
                 f.index,
@@ -381,6 +405,9 @@ impl Collector<'_, Parcel> {
     /// Takes one feature of the built-up layer.
     pub fn push(&mut self, mut f: RawFeature) {
         self.out.read += 1;
+        if self.reject_unparsed(&f) {
+            return;
+        }
         let parcel_id = self.field(&f.properties, "parcel_id");
         let Some(geom) = self.geometry(&mut f, &parcel_id, &None) else { return };
         self.out.records.push(Parcel {
@@ -396,6 +423,9 @@ impl Collector<'_, County> {
     /// Takes one feature of the counties layer.
     pub fn push(&mut self, mut f: RawFeature) {
         self.out.read += 1;
+        if self.reject_unparsed(&f) {
+            return;
+        }
         let Some(adcode) = self.field(&f.properties, "adcode") else {
             self.reject(
                 f.index,

@@ -1,0 +1,397 @@
+//! Splits a GeoJSON FeatureCollection byte stream into its features without
+//! parsing them, so that each feature can be parsed on its own: in
+//! parallel, with bounded memory, and with a syntax error confined to the
+//! feature that holds it.
+//!
+//! The scanner knows only JSON's structure (objects, arrays, strings with
+//! escapes); it finds the top-level members, and inside `"features"` the
+//! byte range of each element.
+
+use std::io::Read;
+
+/// A top-level member other than `features`, or one feature, as raw bytes.
+#[derive(Debug)]
+pub enum Piece {
+    /// A member of the top-level object (`type`, `crs` …) and its raw value.
+    Member(String, Vec<u8>),
+    /// One element of the `features` array, with the line and column where it starts.
+    Feature {
+        /// Raw JSON text of the element.
+        bytes: Vec<u8>,
+        /// One-based line of its first byte.
+        line: usize,
+        /// One-based column of its first byte.
+        column: usize,
+    },
+}
+
+/// A structural problem: where and what.
+#[derive(Debug)]
+pub struct SplitError {
+    /// One-based line.
+    pub line: usize,
+    /// One-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    /// Before the top-level `{`.
+    Start,
+    /// Inside the top-level object, outside any member value.
+    Top,
+    /// Reading a top-level member's value.
+    Value,
+    /// Inside the features array, between elements.
+    Features,
+    /// Inside one feature.
+    Feature,
+    /// After the top-level `}`.
+    End,
+}
+
+/// The scanner; feed it with [`Splitter::split`].
+pub struct Splitter<R> {
+    reader: R,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    mode: Mode,
+    depth: usize,
+    in_string: bool,
+    escape: bool,
+    line: usize,
+    column: usize,
+    piece_start: usize,
+    piece_line: usize,
+    piece_column: usize,
+    last_string: (usize, usize),
+    key: Option<String>,
+    first_chunk: bool,
+    /// Whether a `features` member was seen.
+    pub saw_features: bool,
+}
+
+const CHUNK: usize = 4 << 20;
+
+impl<R: Read> Splitter<R> {
+    /// A splitter over `reader`.
+    pub fn new(reader: R) -> Self {
+        Splitter {
+            reader,
+            buf: Vec::with_capacity(CHUNK * 2),
+            pos: 0,
+            eof: false,
+            mode: Mode::Start,
+            depth: 0,
+            in_string: false,
+            escape: false,
+            line: 1,
+            column: 0,
+            piece_start: 0,
+            piece_line: 1,
+            piece_column: 1,
+            last_string: (0, 0),
+            key: None,
+            first_chunk: true,
+            saw_features: false,
+        }
+    }
+
+    fn err(&self, message: impl Into<String>) -> SplitError {
+        SplitError { line: self.line, column: self.column.max(1), message: message.into() }
+    }
+
+    /// Drops consumed bytes and reads the next chunk; false at end of input.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        // keep the bytes of the piece being read
+        let keep_from = match self.mode {
+            Mode::Value | Mode::Feature => self.piece_start,
+            Mode::Top if self.in_string => self.last_string.0,
+            _ => self.pos,
+        }
+        .min(self.pos);
+        if keep_from > 0 {
+            self.buf.drain(..keep_from);
+            self.pos -= keep_from;
+            self.piece_start -= keep_from.min(self.piece_start);
+            self.last_string =
+                (self.last_string.0.saturating_sub(keep_from), self.last_string.1.saturating_sub(keep_from));
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + CHUNK, 0);
+        let n = loop {
+            match self.reader.read(&mut self.buf[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        };
+        self.buf.truncate(old + n);
+        if self.first_chunk {
+            self.first_chunk = false;
+            if self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.pos = 3;
+            }
+        }
+        if n == 0 {
+            self.eof = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Up to `max_bytes` of pieces (at least one, unless the input is done).
+    pub fn split(&mut self, max_bytes: usize, out: &mut Vec<Piece>) -> Result<bool, SplitOrIo> {
+        let mut taken = 0;
+        loop {
+            if self.pos >= self.buf.len() && !self.fill().map_err(SplitOrIo::Io)? {
+                return match self.mode {
+                    Mode::End => Ok(false),
+                    Mode::Start => Err(SplitOrIo::Split(self.err("the file is empty: it is not GeoJSON"))),
+                    _ => Err(SplitOrIo::Split(
+                        self.err("the file ends before the FeatureCollection is closed (truncated?)"),
+                    )),
+                };
+            }
+            let b = self.buf[self.pos];
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 0;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1; // count characters, not UTF-8 continuation bytes
+            }
+            let at = self.pos;
+            self.pos += 1;
+            if self.in_string {
+                if self.escape {
+                    self.escape = false;
+                } else if b == b'\\' {
+                    self.escape = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    if self.depth == 1 && self.mode == Mode::Top {
+                        self.last_string.1 = at;
+                    }
+                }
+                continue;
+            }
+            match self.mode {
+                Mode::Start => match b {
+                    b' ' | b'\t' | b'\r' | b'\n' => {}
+                    b'{' => {
+                        self.mode = Mode::Top;
+                        self.depth = 1;
+                    }
+                    _ => {
+                        return Err(SplitOrIo::Split(
+                            self.err("the file does not start with a JSON object: it is not GeoJSON"),
+                        ))
+                    }
+                },
+                Mode::End => {
+                    if !b.is_ascii_whitespace() {
+                        return Err(SplitOrIo::Split(self.err("text after the end of the FeatureCollection")));
+                    }
+                }
+                Mode::Top => match b {
+                    b'"' => {
+                        self.in_string = true;
+                        self.last_string.0 = at + 1;
+                    }
+                    b':' => {
+                        let (s, e) = self.last_string;
+                        let key = String::from_utf8_lossy(self.buf.get(s..e).unwrap_or_default()).into_owned();
+                        if key == "features" {
+                            self.saw_features = true;
+                            self.key = Some(key);
+                            // skip whitespace, expect '['
+                            self.mode = Mode::Value;
+                            self.piece_start = self.pos;
+                        } else {
+                            self.key = Some(key);
+                            self.mode = Mode::Value;
+                            self.piece_start = self.pos;
+                        }
+                    }
+                    b'}' => {
+                        self.mode = Mode::End;
+                        self.depth = 0;
+                    }
+                    b',' | b' ' | b'\t' | b'\r' | b'\n' => {}
+                    _ => {
+                        return Err(SplitOrIo::Split(
+                            self.err(format!("unexpected '{}' in the top-level object", b as char)),
+                        ))
+                    }
+                },
+                Mode::Value => {
+                    let is_features = self.key.as_deref() == Some("features");
+                    if is_features && self.depth == 1 {
+                        match b {
+                            b' ' | b'\t' | b'\r' | b'\n' => continue,
+                            b'[' => {
+                                self.depth = 2;
+                                self.mode = Mode::Features;
+                                continue;
+                            }
+                            _ => return Err(SplitOrIo::Split(self.err("\"features\" is not an array"))),
+                        }
+                    }
+                    match b {
+                        b'"' => self.in_string = true,
+                        b'{' | b'[' => self.depth += 1,
+                        b'}' | b']' if self.depth > 1 => self.depth -= 1,
+                        b',' | b'}' if self.depth == 1 => {
+                            let key = self.key.take().unwrap_or_default();
+                            let bytes = self.buf[self.piece_start..at].to_vec();
+                            taken += bytes.len();
+                            out.push(Piece::Member(key, bytes));
+                            if b == b'}' {
+                                self.mode = Mode::End;
+                                self.depth = 0;
+                            } else {
+                                self.mode = Mode::Top;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Mode::Features => match b {
+                    b' ' | b'\t' | b'\r' | b'\n' | b',' => {}
+                    b']' => {
+                        self.depth = 1;
+                        self.mode = Mode::Top;
+                        self.key = None;
+                    }
+                    _ => {
+                        self.mode = Mode::Feature;
+                        self.piece_start = at;
+                        self.piece_line = self.line;
+                        self.piece_column = self.column;
+                        match b {
+                            b'{' | b'[' => self.depth += 1,
+                            b'"' => self.in_string = true,
+                            _ => {}
+                        }
+                        // a scalar element ends at the next ',' or ']'
+                    }
+                },
+                Mode::Feature => {
+                    let done = match b {
+                        b'"' => {
+                            self.in_string = true;
+                            false
+                        }
+                        b'{' | b'[' => {
+                            self.depth += 1;
+                            false
+                        }
+                        b'}' | b']' if self.depth > 2 => {
+                            self.depth -= 1;
+                            self.depth == 2
+                        }
+                        b',' | b']' if self.depth == 2 => {
+                            // the end of a scalar element: give it back
+                            self.pos -= 1;
+                            self.column -= 1;
+                            true
+                        }
+                        _ => false,
+                    };
+                    if done {
+                        let end = if self.depth == 2 && self.pos == at { at } else { self.pos };
+                        let bytes = self.buf[self.piece_start..end].to_vec();
+                        taken += bytes.len();
+                        out.push(Piece::Feature { bytes, line: self.piece_line, column: self.piece_column });
+                        self.mode = Mode::Features;
+                        if taken >= max_bytes {
+                            return Ok(true);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A structural error or a read error.
+#[derive(Debug)]
+pub enum SplitOrIo {
+    /// The structure is broken.
+    Split(SplitError),
+    /// The file could not be read.
+    Io(std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(s: &str) -> Result<Vec<Piece>, SplitOrIo> {
+        let mut sp = Splitter::new(s.as_bytes());
+        let mut out = Vec::new();
+        while sp.split(10, &mut out)? {}
+        Ok(out)
+    }
+
+    #[test]
+    fn splits_members_and_features_with_positions() {
+        let s = "\u{feff}{\"type\":\"FeatureCollection\",\"name\":\"x\",\n\"features\":[\n{\"a\":\"}]\\\"\"},\n {\"b\":[1,{\"c\":2}]}\n],\"crs\":{\"properties\":{\"name\":\"EPSG:4546\"}}}\n";
+        let p = all(s).unwrap();
+        let names: Vec<String> = p
+            .iter()
+            .map(|x| match x {
+                Piece::Member(k, v) => format!("{k}={}", String::from_utf8_lossy(v)),
+                Piece::Feature { bytes, line, column } => {
+                    format!("F{line}:{column}={}", String::from_utf8_lossy(bytes))
+                }
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "type=\"FeatureCollection\"".to_string(),
+                "name=\"x\"".into(),
+                "F3:1={\"a\":\"}]\\\"\"}".into(),
+                "F4:2={\"b\":[1,{\"c\":2}]}".into(),
+                "crs={\"properties\":{\"name\":\"EPSG:4546\"}}".into(),
+            ]
+        );
+    }
+
+    #[test]
+    fn truncation_and_garbage_are_errors() {
+        assert!(all("{\"type\":\"FeatureCollection\",\"features\":[{\"a\":1}").is_err());
+        assert!(all("not json").is_err());
+        assert!(all("").is_err());
+        assert!(all("{\"features\":[]} x").is_err());
+    }
+
+    #[test]
+    fn small_reads_give_the_same_pieces() {
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(3).min(b.len());
+                b[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let s = "{\"features\":[{\"a\":[1,2,3]},{\"b\":\"x,y]\"}],\"type\":\"FeatureCollection\"}";
+        let mut sp = Splitter::new(Trickle(s.as_bytes()));
+        let mut out = Vec::new();
+        while sp.split(1, &mut out).unwrap() {}
+        assert_eq!(out.len(), 3);
+        assert!(matches!(&out[1], Piece::Feature { bytes, .. } if bytes == b"{\"b\":\"x,y]\"}"));
+    }
+}
