@@ -131,6 +131,8 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         Scope::Check => None,
         Scope::Analyze => Some(evaluate_stage(&req, &mut analysis)?),
     };
+    analysis.timings.stages.push(("evaluate", t.elapsed()));
+    let t = std::time::Instant::now();
     let consolidation =
         evaluation.as_ref().map(|(ev, facts, table)| consolidate_stage(&req, &mut analysis, ev, facts, table.as_ref()));
     analysis.timings.stages.push(("merges", t.elapsed()));
