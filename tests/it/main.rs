@@ -3,6 +3,7 @@
 //! answers it did not produce: the shapely/pyproj oracle, hand-derived
 //! geometry, the bad-input manifest.
 
+mod atomic;
 mod bad_inputs;
 mod common;
 mod consolidation;
