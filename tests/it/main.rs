@@ -9,6 +9,7 @@ mod common;
 mod consolidation;
 mod determinism;
 mod formats;
+mod layout;
 mod oracle;
 mod overlap_cases;
 mod properties;
