@@ -7,6 +7,7 @@ mod bad_inputs;
 mod common;
 mod consolidation;
 mod determinism;
+mod enterprises;
 mod formats;
 mod oracle;
 mod overlap_cases;
