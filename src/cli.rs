@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use yuanqu::commands::{self, Format, Options, Scope};
+use yuanqu::enterprises::Day;
 use yuanqu::findings::Severity;
 use yuanqu::layers::discover::Named;
 use yuanqu::pipeline::severity_counts;
@@ -74,6 +75,10 @@ struct RunArgs {
     /// Enterprises table (enterprises.csv).
     #[arg(long)]
     enterprises: Option<PathBuf>,
+    /// Judge enterprises.csv as of this day: YYYY-MM-DD, YYYY-MM (its last day) or YYYY (31 December).
+    /// Default: the end of the statistics year of stats.csv.
+    #[arg(long, value_parser = Day::parse_as_of, value_name = "DATE")]
+    as_of: Option<Day>,
     /// Configuration file (default: the folder's yuanqu.toml).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -130,6 +135,7 @@ impl RunArgs {
                 FailOn::Warning => Severity::Warning,
             }),
             scope,
+            as_of: self.as_of,
         }
     }
 }

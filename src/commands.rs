@@ -56,6 +56,9 @@ pub struct Options {
     pub fail_on: Option<Severity>,
     /// What to run.
     pub scope: Scope,
+    /// The day enterprises.csv is judged at (`--as-of`); default the end of
+    /// the statistics year.
+    pub as_of: Option<crate::enterprises::Day>,
 }
 
 /// What a command did.
@@ -77,6 +80,8 @@ pub enum CommandError {
     Write(WriteError),
     /// The statistics table could not be used at all.
     Stats(crate::evaluate::stats::StatsError),
+    /// The enterprises table could not be used at all.
+    Enterprises(crate::enterprises::TableError),
 }
 
 impl std::fmt::Display for CommandError {
@@ -85,6 +90,7 @@ impl std::fmt::Display for CommandError {
             CommandError::Run(e) => e.fmt(f),
             CommandError::Write(e) => e.fmt(f),
             CommandError::Stats(e) => e.fmt(f),
+            CommandError::Enterprises(e) => e.fmt(f),
         }
     }
 }
@@ -137,6 +143,15 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         evaluation.as_ref().map(|(ev, facts, table)| consolidate_stage(&req, &mut analysis, ev, facts, table.as_ref()));
     analysis.timings.stages.push(("merges", t.elapsed()));
     let t = std::time::Instant::now();
+    let screening = match (&evaluation, &req.layers.enterprises) {
+        (Some((_, _, table)), Some(path)) => {
+            let plan = consolidation.as_ref().map(|(p, _)| p);
+            Some(enterprise_stage(&req, &mut analysis, path, o.as_of, table.as_ref(), plan)?)
+        }
+        _ => None,
+    };
+    analysis.timings.stages.push(("enterprises", t.elapsed()));
+    let t = std::time::Instant::now();
     let mut extra: Vec<Map<String, Value>> = match &evaluation {
         Some((ev, _, _)) => ev.parks.iter().map(indicator_props).collect(),
         None => analysis.parks.iter().map(|_| Map::new()).collect(),
@@ -168,7 +183,13 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
             out.write("indicators_after.csv", |w| tables::maps_csv(w, &after_rows))?;
             names.extend(["merges.geojson", "parks_after.geojson", "indicators_after.csv"]);
         }
-        let md = report::markdown(&analysis, ev, facts, &req.config, consolidation.as_ref());
+        if let Some(sc) = &screening {
+            use crate::enterprises::output as ent;
+            out.write("enterprise_findings.csv", |w| ent::findings_csv(w, sc))?;
+            out.write("relocations.csv", |w| ent::relocations_csv(w, sc))?;
+            names.extend(["enterprise_findings.csv", "relocations.csv"]);
+        }
+        let md = report::markdown(&analysis, ev, facts, &req.config, consolidation.as_ref(), screening.as_ref());
         out.write("report.md", |w| w.write_all(md.as_bytes()))?;
         names.push("report.md");
     }
@@ -261,6 +282,36 @@ fn consolidate_stage(
     a.findings.extend(f);
     pipeline::sort_findings(&mut a.findings);
     (plan, after)
+}
+
+/// Enterprise screening (B1–B4, P3, P4, D11, C5): reads enterprises.csv,
+/// screens it as of `--as-of` (else the end of the statistics year) against
+/// the parks and the merge plan, and adds the findings to the analysis.
+fn enterprise_stage(
+    req: &Request,
+    a: &mut Analysis,
+    path: &std::path::Path,
+    as_of: Option<crate::enterprises::Day>,
+    stats: Option<&crate::evaluate::stats::StatsTable>,
+    plan: Option<&crate::consolidate::Plan>,
+) -> Result<crate::enterprises::Screening, CommandError> {
+    use crate::enterprises::{self, AsOf, Context};
+    let table = enterprises::read_table(path).map_err(CommandError::Enterprises)?;
+    let statistics_year = stats.and_then(|t| t.rows.iter().filter_map(|r| r.year).max());
+    let screening = {
+        let sites = enterprises::sites(&a.parks, &a.blocks);
+        let ctx = Context {
+            parks: &sites,
+            rejected_parks: &a.account.parks_rejected,
+            merges: plan.map_or(&[], |p| &p.merges),
+            as_of: AsOf::resolve(as_of, statistics_year),
+            config: &req.config.enterprises,
+        };
+        enterprises::screen(&table, &ctx)
+    };
+    a.findings.extend(screening.run_findings());
+    pipeline::sort_findings(&mut a.findings);
+    Ok(screening)
 }
 
 /// The evaluation's properties of one park, for parks.geojson and indicators.csv.

@@ -24,6 +24,8 @@ pub struct Config {
     pub evaluation: crate::evaluate::EvaluationConfig,
     /// Merge planning (C1–C4): complementary industries, search limit.
     pub merge: crate::consolidate::MergeConfig,
+    /// Enterprise screening (B1, P3, P4): candidate combination, keywords.
+    pub enterprises: crate::enterprises::EnterpriseConfig,
     /// Field names of the input layers, canonical name → name in the file.
     pub fields: FieldMaps,
 }
@@ -172,6 +174,7 @@ impl Config {
         finite_nonneg("area.approved_deviation_share", self.area.approved_deviation_share)?;
         self.evaluation.check()?;
         self.merge.check()?;
+        self.enterprises.check()?;
         if self.layout.parks_per_county == 0 || self.layout.max_blocks == 0 {
             return Err("layout.parks_per_county and layout.max_blocks must be at least 1".into());
         }

@@ -16,6 +16,7 @@
 pub mod commands;
 pub mod config;
 pub mod consolidate;
+pub mod enterprises;
 pub mod evaluate;
 pub mod findings;
 pub mod geom;

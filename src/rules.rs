@@ -89,7 +89,7 @@ rules! {
     /// Counties over quota keep their best parks and merge the rest.
     C4 = "§1 clause 1", "counties over quota consolidate";
     /// Enterprises of a merged park that must relocate are listed.
-    C5 = "§2 clause 6", "relocating enterprises";
+    C5 = "§1 clause 4", "relocating enterprises";
     /// Zombie enterprise candidates (six criteria).
     B1 = "§2 clause 5", "zombie enterprise";
     /// Zombie projects past their start deadline.
@@ -120,6 +120,10 @@ rules! {
     D8 = "DATA.md: parks", "measured area differs from the approved area";
     /// Overlaps below the area tolerance, reported in total.
     D9 = "DATA.md: outputs", "overlaps below tolerance";
+    /// An enterprises.csv cell or row that cannot be used, or a row naming an unknown park.
+    D10 = "DATA.md: enterprises.csv", "unusable enterprise data";
+    /// An enterprise whose coordinates lie outside its declared park, or inside another park.
+    D11 = "DATA.md: enterprises.csv", "enterprise located outside its park";
 }
 
 /// Looks a rule up by its id.

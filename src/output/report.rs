@@ -15,6 +15,7 @@ pub fn markdown(
     facts: &[ParkFacts],
     cfg: &Config,
     consolidation: Option<&(crate::consolidate::Plan, crate::consolidate::stage::After)>,
+    enterprises: Option<&crate::enterprises::Screening>,
 ) -> String {
     let mut s = String::new();
     let acc = &a.account;
@@ -91,6 +92,9 @@ pub fn markdown(
     s.push_str(&ev_report::league_tables_markdown(ev, facts));
     if let Some((plan, after)) = consolidation {
         s.push_str(&consolidation_markdown(a, ev, plan, after));
+    }
+    if let Some(sc) = enterprises {
+        s.push_str(&crate::enterprises::output::markdown(sc));
     }
     let _ = writeln!(s, "\n## Findings by rule\n");
     let mut by_rule: BTreeMap<usize, Vec<&Finding>> = BTreeMap::new();

@@ -8,6 +8,7 @@ mod bad_inputs;
 mod common;
 mod consolidation;
 mod determinism;
+mod enterprises;
 mod formats;
 mod layout;
 mod oracle;

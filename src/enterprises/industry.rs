@@ -1,0 +1,130 @@
+//! P3 hazardous chemicals and P4 high-energy sectors: POLICY.md §2 clause 7.
+//!
+//! The clause: 提高钢铁、电解铝、电石、铁合金、焦化、水泥等高耗能、高排放行业新上项目准入
+//! 条件，原则上须达到国家先进标准 … 工业园区主导产业中不包含化工行业的，一律不得引进危险化学品
+//! 生产项目.
+//!
+//! * P3: a row producing hazardous chemicals (`hazardous_chemicals` = true)
+//!   whose park's leading industries include no chemical industry:
+//!   violation, for projects and enterprises alike (an enterprise is a
+//!   production project already brought in). A leading industry is chemical
+//!   when its name contains one of `chemical_industry_keywords` (default 化工,
+//!   石化, 化学原料, 化学制品). A chemical park needs no `hazardous_chemicals`
+//!   cell; a park that declares no leading industry cannot be judged (P1).
+//! * P4: an `industry` containing one of `p4_industry_keywords` (default the
+//!   policy's 钢铁, 电解铝, 电石, 铁合金, 焦化/焦炭, 水泥) is flagged for review:
+//!   a project (新上项目) must reach national advanced standards (warning); an
+//!   existing enterprise is listed for the record (info). Matching is by
+//!   substring, so 水泥制品 (cement products) is flagged too: a reviewer's
+//!   call, not the tool's.
+
+use super::table::{Entry, Kind};
+use super::{EnterpriseConfig, EnterpriseFinding, Outcome, ParkSite};
+use crate::findings::Severity;
+use crate::rules::{P3, P4};
+
+/// The first keyword contained in `name`, if any.
+pub fn matching<'k>(name: &str, keywords: &'k [String]) -> Option<&'k str> {
+    keywords.iter().map(String::as_str).find(|k| name.contains(k))
+}
+
+/// The park's first chemical leading industry, if any.
+pub fn chemical_industry<'p>(park: &ParkSite<'p>, cfg: &EnterpriseConfig) -> Option<&'p str> {
+    park.leading_industries.iter().map(String::as_str).find(|i| matching(i, &cfg.chemical_industry_keywords).is_some())
+}
+
+/// P3 for a row; `park` is its park if known, `unknown_park` when its
+/// `park_id` names no analysed park.
+pub fn p3(
+    e: &Entry,
+    file: &str,
+    park: Option<&ParkSite<'_>>,
+    unknown_park: bool,
+    cfg: &EnterpriseConfig,
+) -> Option<EnterpriseFinding> {
+    if let Some(p) = park {
+        if chemical_industry(p, cfg).is_some() {
+            return None;
+        }
+    }
+    if e.hazardous_chemicals == Some(false) {
+        return None;
+    }
+    let who = e.who();
+    let not_judged = |why: String| {
+        Some(EnterpriseFinding::of(
+            e,
+            file,
+            P3,
+            Severity::Info,
+            Outcome::NotJudged,
+            format!("{who}: P3 not judged: {why}"),
+        ))
+    };
+    let Some(p) = park else {
+        let park_why =
+            if unknown_park { "its park_id names no park of the parks layer" } else { "park_id not reported" };
+        return not_judged(match e.hazardous_chemicals {
+            Some(_) => format!("it produces hazardous chemicals, but {park_why}"),
+            None => format!("hazardous_chemicals not reported, and {park_why}"),
+        });
+    };
+    let park_name = format!("{}{}", p.park_id, p.park_name.map(|n| format!(" {n}")).unwrap_or_default());
+    if p.leading_industries.is_empty() {
+        return not_judged(format!(
+            "park {park_name} declares no leading industry (P1), so whether it is a chemical park is not known"
+        ));
+    }
+    let leading = p.leading_industries.join("、");
+    match e.hazardous_chemicals {
+        Some(_) => Some(EnterpriseFinding::of(
+            e,
+            file,
+            P3,
+            Severity::Violation,
+            Outcome::Flagged,
+            format!(
+                "{who} produces hazardous chemicals (危险化学品生产) in park {park_name}, whose leading industries \
+                 ({leading}) include no chemical industry: such projects may not be brought in"
+            ),
+        )),
+        None => not_judged(format!(
+            "hazardous_chemicals not reported, and park {park_name}'s leading industries ({leading}) include no \
+             chemical industry"
+        )),
+    }
+}
+
+/// P4 for a row.
+pub fn p4(e: &Entry, file: &str, cfg: &EnterpriseConfig) -> Option<EnterpriseFinding> {
+    let who = e.who();
+    let Some(industry) = e.industry.as_deref() else {
+        return Some(EnterpriseFinding::of(
+            e,
+            file,
+            P4,
+            Severity::Info,
+            Outcome::NotJudged,
+            format!("{who}: P4 not judged: industry not reported"),
+        ));
+    };
+    let sector = matching(industry, &cfg.p4_industry_keywords)?;
+    let industry = if industry == sector { industry.to_owned() } else { format!("{industry} ({sector})") };
+    let (severity, message) = match e.kind {
+        Some(Kind::Enterprise) => (
+            Severity::Info,
+            format!(
+                "{who} is in {industry}, a high-energy, high-emission sector: the national advanced standards \
+                 bind its new projects; listed for review"
+            ),
+        ),
+        _ => (
+            Severity::Warning,
+            format!(
+                "{who} is a new project in {industry}, a high-energy, high-emission sector: it must reach national \
+                 advanced standards (国家先进标准); flagged for review"
+            ),
+        ),
+    };
+    Some(EnterpriseFinding::of(e, file, P4, severity, Outcome::Flagged, message))
+}
