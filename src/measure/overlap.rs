@@ -94,6 +94,8 @@ fn block_overlaps(
     let mut found = Vec::new();
     let mut totals = BlockZoning::default();
     let mut by_class: [Vec<MultiPolygon<f64>>; 2] = [Vec::new(), Vec::new()];
+    // a zone that holds the whole block settles its class's union at once
+    let mut whole = [false, false];
     for zi in index.intersecting_candidates(bbox) {
         let zone = &zones[zi];
         let z = clip_if_large(&zone.geom, zone.bbox, bbox);
@@ -102,7 +104,8 @@ fn block_overlaps(
         }
         // most candidates are decided without an overlay: zones that miss
         // the block's box, and zones that contain it whole
-        let inter = match box_relation(z.as_ref(), bbox) {
+        let relation = box_relation(z.as_ref(), bbox);
+        let inter = match relation {
             BoxRelation::Outside => continue,
             BoxRelation::Inside => block.geom.clone(),
             BoxRelation::Crossing => overlay::intersection(&block.geom, z.as_ref()),
@@ -110,7 +113,7 @@ fn block_overlaps(
         if inter.0.is_empty() {
             continue;
         }
-        let m2 = area_m2(&inter);
+        let m2 = if relation == BoxRelation::Inside { block_area.m2() } else { area_m2(&inter) };
         if m2 <= 0.0 {
             continue; // shared edges or vertices only
         }
@@ -119,7 +122,11 @@ fn block_overlaps(
             ZoneClass::Restricted => 0,
             ZoneClass::Prohibited => 1,
         };
-        by_class[class_slot].push(inter.clone());
+        if relation == BoxRelation::Inside {
+            whole[class_slot] = true;
+        } else if !whole[class_slot] {
+            by_class[class_slot].push(inter.clone());
+        }
         if area.0 <= cfg.area_tolerance_mu {
             totals.below_tolerance.0 += 1;
             totals.below_tolerance.1 += area;
@@ -139,6 +146,7 @@ fn block_overlaps(
     }
     for (slot, parts) in by_class.iter().enumerate() {
         let total = match parts.len() {
+            _ if whole[slot] => block_area,
             0 => Mu::ZERO,
             1 => Mu::from_m2(area_m2(&parts[0])),
             _ => Mu::from_m2(area_m2(&overlay::union_all(parts.iter()))),
