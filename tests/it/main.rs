@@ -12,4 +12,5 @@ mod formats;
 mod layout;
 mod oracle;
 mod overlap_cases;
+mod planner;
 mod properties;
