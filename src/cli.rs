@@ -1,6 +1,8 @@
 //! Command-line flags (clap) and what is printed. Raw strings end here: the
 //! library gets typed options.
 
+mod planner;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +26,10 @@ enum Command {
     Analyze(RunArgs),
     /// The zoning part alone: areas, zone overlaps (Z1, Z2), layout rules (L1–L3).
     Check(RunArgs),
+    /// Check a proposed park against zoning, the county quota, blocks, industries and scope.
+    Proposal(planner::ProposalArgs),
+    /// Rank the parks that could take a project; contact tier, P3/P4 checks, the P5 split.
+    Place(planner::PlaceArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -145,6 +151,8 @@ pub fn main() -> ExitCode {
     let (args, scope) = match cli.command {
         Command::Analyze(a) => (a, Scope::Analyze),
         Command::Check(a) => (a, Scope::Check),
+        Command::Proposal(a) => return planner::proposal(a),
+        Command::Place(a) => return planner::place(a),
     };
     let quiet = args.quiet;
     let timings = args.timings;

@@ -224,6 +224,18 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     Ok(Outcome { analysis, written, failed_on })
 }
 
+/// Everything `analyze` computes — zoning, evaluation, consolidation — with
+/// no file written: for library callers such as the planner (`place`).
+/// The findings of every stage are in the analysis, as after `analyze`.
+pub fn run_all(
+    req: &Request,
+) -> Result<(Analysis, crate::evaluate::Evaluation, crate::consolidate::Plan), CommandError> {
+    let mut analysis = pipeline::run(req)?;
+    let (ev, facts, table) = evaluate_stage(req, &mut analysis)?;
+    let (plan, _) = consolidate_stage(req, &mut analysis, &ev, &facts, table.as_ref());
+    Ok((analysis, ev, plan))
+}
+
 /// Evaluation (E1–E13, P1, P2, T1): reads stats.csv, scores the parks, adds
 /// the findings to the analysis.
 fn evaluate_stage(req: &Request, a: &mut Analysis) -> Result<Evaluated, CommandError> {

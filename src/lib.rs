@@ -7,6 +7,8 @@
 //! → index and measure ([`measure`]) → apply the rules ([`layout`],
 //! [`evaluate`]) → write ([`output`]). [`pipeline`] strings the stages
 //! together; the `yuanqu` binary only parses flags, runs and prints.
+//! [`planner`] answers a planner's questions about a proposed park or a
+//! project from the same stages.
 //!
 //! Areas are geodesic on the CGCS2000/GRS80 ellipsoid, in mu; distances are
 //! geodesic, in metres. Nothing is measured planar on lon/lat.
@@ -27,6 +29,7 @@ pub mod model;
 pub mod output;
 pub mod parks;
 pub mod pipeline;
+pub mod planner;
 pub mod rules;
 pub mod units;
 pub mod zoning;

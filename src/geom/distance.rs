@@ -113,6 +113,29 @@ pub fn closest_points(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Cl
     Some(Closest { distance: geodesic_distance(pa, pb), on_a: pa, on_b: pb })
 }
 
+/// The point of `g` geodesically nearest to the lon/lat point `p`, and their
+/// distance on GRS80: `on_a` is `p`, `on_b` the point of `g`; distance 0 at
+/// `p` itself when `g` contains it (boundary included).
+///
+/// The search runs in an AEQD frame centred on `p`, where the distance from
+/// the centre *is* the geodesic distance (module docs, step 3), over the
+/// boundary with its long edges split. `None` when `g` has no ring or a
+/// coordinate, or `p`, is not a finite number.
+pub fn closest_point_to(p: Coord<f64>, g: &MultiPolygon<f64>) -> Option<Closest> {
+    if !(p.x.is_finite() && p.y.is_finite() && all_finite(g)) {
+        return None;
+    }
+    if g.intersects(&Point::from(p)) {
+        return Some(Closest { distance: Metres(0.0), on_a: p, on_b: p });
+    }
+    let boundary = Boundary::densified(g);
+    if boundary.rings.is_empty() {
+        return None;
+    }
+    let q = nearest_on(&boundary, &boundary, &Aeqd::at(p), p, false)?;
+    Some(Closest { distance: geodesic_distance(p, q), on_a: p, on_b: q })
+}
+
 /// Whether every coordinate is a finite number (rstar's searches panic on NaN).
 pub(crate) fn all_finite(g: &MultiPolygon<f64>) -> bool {
     use geo::CoordsIter;
@@ -417,6 +440,33 @@ mod tests {
         assert!((c.distance.0 - 1_110.351_130).abs() < 1e-3, "{c:?}");
         assert!((c.on_a.y - 40.02).abs() < 1e-8 && (c.on_b.y - 40.03).abs() < 1e-8, "{c:?}");
         assert!((110.045..=110.055).contains(&c.on_a.x), "{c:?}");
+    }
+
+    /// A point due north of a square's top edge: the nearest point is the
+    /// foot on that edge at the same longitude, a meridian arc away (the same
+    /// pyproj value as `squares_on_a_meridian_are_a_meridian_arc_apart`).
+    #[test]
+    fn a_point_north_of_a_square_is_a_meridian_arc_from_its_top_edge() {
+        let a = rect(110.0, 40.0, 110.01, 40.01);
+        let c = closest_point_to(Coord { x: 110.005, y: 40.05 }, &a).unwrap();
+        assert!((c.distance.0 - 4_441.408_366).abs() < 1e-3, "{c:?}");
+        assert!(close(c.on_b, Coord { x: 110.005, y: 40.01 }, 1e-7), "{c:?}");
+        // beyond the corner: the corner itself (pyproj:
+        // `Geod(ellps='GRS80').inv(110.01, 40.01, 110.03, 40.03)[2]`)
+        let d = closest_point_to(Coord { x: 110.03, y: 40.03 }, &a).unwrap();
+        assert!((d.distance.0 - 2_801.187_631).abs() < 1e-3, "{d:?}");
+        assert!(close(d.on_b, Coord { x: 110.01, y: 40.01 }, 1e-9), "{d:?}");
+    }
+
+    #[test]
+    fn a_point_inside_or_on_the_boundary_is_at_zero() {
+        let a = rect(110.0, 40.0, 110.01, 40.01);
+        for p in [Coord { x: 110.004, y: 40.006 }, Coord { x: 110.01, y: 40.005 }, Coord { x: 110.0, y: 40.0 }] {
+            let c = closest_point_to(p, &a).unwrap();
+            assert_eq!((c.distance.0, c.on_b), (0.0, p));
+        }
+        assert_eq!(closest_point_to(Coord { x: f64::NAN, y: 40.0 }, &a), None);
+        assert_eq!(closest_point_to(Coord { x: 110.0, y: 40.0 }, &MultiPolygon(vec![])), None);
     }
 
     #[test]

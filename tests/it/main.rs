@@ -13,4 +13,5 @@ mod formats;
 mod layout;
 mod oracle;
 mod overlap_cases;
+mod planner;
 mod properties;
