@@ -24,6 +24,7 @@ pub mod findings;
 pub mod geom;
 pub mod layers;
 pub mod layout;
+pub mod maps;
 pub mod measure;
 pub mod model;
 pub mod output;

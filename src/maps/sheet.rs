@@ -1,0 +1,482 @@
+//! A proposal sheet: one merge, zoomed to the two parks.
+//!
+//! The map (Gauss–Krüger, the planners' own grid) shows the two parks with
+//! enough around them to see where they lie: zones, counties, other parks,
+//! and the line between the parks' closest boundary points with its length.
+//! The panel on the right sums the proposal up and tabulates the key
+//! indicators before and after the merge.
+
+use super::labels::{self, Placer};
+use super::overview_map::{inside_point, place_parks, Placed};
+use super::page::{
+    circle, distance_zh, fill_in, footer, graticule, graticule_labels, legend, legend_box, mask_outside, neatline,
+    north_arrow, outline_in, park_symbol, path_in, square_outline, title_block, Ctx, Drawn, Item, View,
+};
+use super::projection::{Projection, TransverseMercator};
+use super::render::{Align, Canvas, Fill, Line, Pt, Rgb, TextStyle, WHITE};
+use super::shape::Rect;
+use super::style::{ParkClass, GREY_TEXT, INK, MERGE, OUTSIDE, PLACE_TEXT, SOURCE};
+use super::{MapData, MapMerge, MapSummary, ZoneClass};
+
+/// Draws the sheet of `merge`.
+pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMerge) -> Drawn {
+    let mm = ctx.s.mm;
+    let empty = || Drawn { summary: MapSummary::default(), swatches: Vec::new(), view: None };
+    let (Some(from), Some(to)) = (
+        data.parks.iter().find(|p| p.park_id == merge.from_park_id),
+        data.parks.iter().find(|p| p.park_id == merge.to_park_id),
+    ) else {
+        return empty();
+    };
+    let panel_w = 120.0 * mm;
+    let frame =
+        Rect { x0: 14.0 * mm, y0: 27.0 * mm, x1: ctx.w - 14.0 * mm - panel_w - 9.0 * mm, y1: ctx.h - 14.0 * mm };
+    let panel =
+        Rect { x0: frame.x1 + 9.0 * mm, y0: frame.y0 - 1.2 * mm, x1: ctx.w - 14.0 * mm, y1: frame.y1 + 1.2 * mm };
+
+    // The two parks and the closest points, with context around them.
+    let mut ll: Vec<(f64, f64)> = [from, to]
+        .iter()
+        .flat_map(|p| p.geom.0.iter().flat_map(|poly| poly.exterior().0.iter().map(|c| (c.x, c.y))))
+        .collect();
+    ll.push((merge.from_pt.x, merge.from_pt.y));
+    ll.push((merge.to_pt.x, merge.to_pt.y));
+    let (mut lon0, mut lon1, mut lat0, mut lat1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in &ll {
+        (lon0, lon1, lat0, lat1) = (lon0.min(x), lon1.max(x), lat0.min(y), lat1.max(y));
+    }
+    let center = ((lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0);
+    let proj = Projection::GaussKruger(TransverseMercator::gauss_kruger_3deg(center.0));
+    let projected: Vec<Pt> = ll.iter().map(|&(x, y)| proj.forward(x, y)).collect();
+    let Some(b) = Rect::around(&projected) else { return empty() };
+    let ctx_m = (0.35 * b.w().max(b.h())).max(ctx.cfg.sheet_context_m);
+    let Some(view) = View::fit_box(proj, b.grow(ctx_m), frame, 0.0, 500.0, center) else { return empty() };
+
+    let in_merge = |id: &str| id == merge.from_park_id || id == merge.to_park_id;
+    let placed = place_parks(ctx, &view, &data.parks, &in_merge);
+    let visible: Vec<&Placed> = placed.iter().filter(|p| p.rect.overlaps(&frame)).collect();
+    let role = |id: &str| {
+        if id == merge.from_park_id {
+            1
+        } else if id == merge.to_park_id {
+            2
+        } else {
+            0
+        }
+    };
+
+    // Base, zones, boundaries.
+    let league_rings: Vec<Vec<Pt>> = data.leagues.iter().flat_map(|b| view.rings(&b.geom)).collect();
+    c.begin("base");
+    if !league_rings.is_empty() {
+        c.fill(&[frame.ring()], &Fill::Solid(OUTSIDE));
+        fill_in(c, &frame, &league_rings, &Fill::Solid(WHITE));
+    }
+    c.end();
+    let zone_rings: Vec<(ZoneClass, Vec<Vec<Pt>>)> = [ZoneClass::Restricted, ZoneClass::Prohibited]
+        .iter()
+        .flat_map(|&class| data.zones.iter().filter(move |z| z.class == class).map(move |z| (class, z)))
+        .map(|(class, z)| (class, view.rings(&z.geom)))
+        .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|b| b.overlaps(&frame)))
+        .collect();
+    let mut zone_classes: Vec<ZoneClass> = zone_rings.iter().map(|(c, _)| *c).collect();
+    zone_classes.dedup();
+    c.begin("zones-ground");
+    for (class, rings) in &zone_rings {
+        fill_in(c, &frame, rings, &ctx.s.zone_ground(*class));
+    }
+    c.end();
+    c.begin("graticule");
+    let grat = graticule(c, ctx, &view, false);
+    c.end();
+    c.begin("counties");
+    // (name, rings, a point inside)
+    type County = (String, Vec<Vec<Pt>>, Option<(f64, f64)>);
+    let county_rings: Vec<County> = data
+        .counties
+        .iter()
+        .map(|b| (b, view.rings(&b.geom)))
+        .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|bb| bb.overlaps(&frame)))
+        .map(|(b, r)| (b.name.clone(), r, inside_point(&b.geom)))
+        .collect();
+    for (_, rings, _) in &county_rings {
+        outline_in(c, &frame, rings, &ctx.s.county_line());
+    }
+    c.end();
+    c.begin("leagues");
+    for b in &data.leagues {
+        outline_in(c, &frame, &view.rings(&b.geom), &ctx.s.league_line());
+    }
+    c.end();
+
+    // Parks: the others first, then the two of the merge; zone hatching over
+    // the park fills, so overlaps show.
+    let size = ctx.cfg.symbol_size_mm * mm;
+    let mut classes: Vec<ParkClass> = visible.iter().map(|p| p.class).collect();
+    classes.sort();
+    classes.dedup();
+    let flags = (
+        visible.iter().any(|p| role(&p.park.park_id) == 0 && p.park.underperforming),
+        visible.iter().any(|p| role(&p.park.park_id) == 0 && p.park.surplus),
+    );
+    let mut draw_order: Vec<&&Placed> = visible.iter().collect();
+    draw_order.sort_by_key(|p| role(&p.park.park_id));
+    c.begin("parks");
+    for p in draw_order.iter().filter(|p| !p.symbol) {
+        fill_in(c, &frame, &p.rings, &Fill::Solid(p.class.color()));
+    }
+    c.end();
+    c.begin("zones");
+    for (class, rings) in &zone_rings {
+        fill_in(c, &frame, rings, &ctx.s.zone_hatch(*class));
+        outline_in(c, &frame, rings, &ctx.s.zone_line(*class));
+    }
+    c.end();
+    c.begin("park-outlines");
+    for p in &draw_order {
+        let r = role(&p.park.park_id);
+        let role_line = match r {
+            1 => Some(ctx.s.source_line()),
+            2 => Some(ctx.s.receiver_line()),
+            _ => None,
+        };
+        let mut lines = vec![ctx.s.park_line()];
+        if r == 0 && p.park.underperforming {
+            lines.push(ctx.s.underperforming_line());
+        }
+        if r == 0 && p.park.surplus {
+            lines.push(ctx.s.surplus_line());
+        }
+        if p.symbol {
+            if p.displaced() {
+                c.stroke(&[p.true_pt, p.at], &Line::solid(INK, 0.5 * ctx.s.pt));
+                c.fill(&[circle(p.true_pt, 0.55 * mm)], &Fill::Solid(INK));
+            }
+            let rect = park_symbol(c, ctx, p.at, size, p.class);
+            if let Some(l) = &role_line {
+                square_outline(c, &rect, 0.9 * mm, l);
+            }
+            for (k, l) in lines.iter().enumerate().skip(1) {
+                square_outline(c, &rect, if k == 1 && p.park.underperforming { 0.9 * mm } else { 1.9 * mm }, l);
+            }
+        } else {
+            for l in lines.iter().chain(role_line.as_ref()) {
+                outline_in(c, &frame, &p.rings, l);
+            }
+        }
+    }
+    c.end();
+
+    // The closest-points line.
+    let a = view.px(merge.from_pt.x, merge.from_pt.y);
+    let b = view.px(merge.to_pt.x, merge.to_pt.y);
+    c.begin("closest-points");
+    let line = ctx.s.merge_line();
+    path_in(c, &frame, &[a, b], &line);
+    for p in [a, b] {
+        if frame.contains_pt(p) {
+            c.fill(&[circle(p, 0.9 * mm)], &Fill::Solid(MERGE));
+            c.stroke(
+                &{
+                    let mut r = circle(p, 0.9 * mm);
+                    r.push(r[0]);
+                    r
+                },
+                &Line::solid(WHITE, 0.4 * ctx.s.pt),
+            );
+        }
+    }
+    c.end();
+
+    // Labels: the two parks (always), the distance, other parks, counties.
+    let north_at = Rect::xywh(frame.x1 - 3.0 * mm - 10.0 * mm, frame.y0 + 3.0 * mm, 10.0 * mm, 22.0 * mm);
+    let mut placer = Placer::new(frame.grow(-mm));
+    placer.block(north_at);
+    for p in &visible {
+        placer.block(p.outer());
+    }
+    let seg = Rect::around(&[a, b]).unwrap_or(Rect::xywh(a.0, a.1, 0.0, 0.0));
+    let steps = ((b.0 - a.0).hypot(b.1 - a.1) / (2.0 * mm)).ceil().max(1.0) as usize;
+    for k in 0..=steps {
+        let t = k as f64 / steps as f64;
+        placer.block(Rect::xywh(a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t, 0.0, 0.0).grow(1.2 * mm));
+    }
+    let mut labelled = Vec::new();
+    let mut unlabelled = Vec::new();
+    let mut missing = Vec::new();
+    let rem = 10.0 * ctx.s.pt;
+    c.begin("park-names");
+    for (p, text, color) in
+        [(from, format!("被整合：{}", display_name(from)), SOURCE), (to, format!("承接：{}", display_name(to)), MERGE)]
+    {
+        let Some(pl) = placed.iter().find(|q| q.park.park_id == p.park_id) else { continue };
+        missing.extend(ctx.font.missing_glyphs(&text));
+        let text = format!("{text}（{}）", pl.class.short());
+        let m = ctx.measure(&text, rem);
+        let cands = labels::around(&pl.outer().grow(1.2 * mm), m.width, m.ascent + m.descent, 1.0 * mm);
+        // These two must be named: if nothing is free, the first place is taken anyway.
+        let r = match placer.place(&cands) {
+            Some(k) => cands[k],
+            None => {
+                let r = cands.iter().find(|r| frame.contains(r)).copied().unwrap_or(cands[0]);
+                placer.block(r);
+                r
+            }
+        };
+        c.text(
+            &text,
+            (r.x0, r.y0 + m.ascent),
+            &TextStyle { em: rem, color, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
+        );
+        labelled.push(p.park_id.clone());
+    }
+    // Distance, by the middle of the line.
+    let dist = if merge.distance_m < 1.0 {
+        "两园区边界相接".to_string()
+    } else {
+        format!("最近距离 {}", distance_zh(merge.distance_m))
+    };
+    let dem = 9.0 * ctx.s.pt;
+    let dm = ctx.measure(&dist, dem);
+    let mid = seg.center();
+    let cands =
+        labels::around(&Rect::xywh(mid.0, mid.1, 0.0, 0.0).grow(1.5 * mm), dm.width, dm.ascent + dm.descent, 0.5 * mm);
+    let r = placer.place(&cands).map(|k| cands[k]).unwrap_or(cands[0]);
+    c.text(
+        &dist,
+        (r.x0, r.y0 + dm.ascent),
+        &TextStyle { em: dem, color: MERGE, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
+    );
+    let em = ctx.cfg.label_size_pt * ctx.s.pt;
+    for p in &placed {
+        if role(&p.park.park_id) != 0 || !p.rect.overlaps(&frame) {
+            continue;
+        }
+        let text = format!("{}（{}）", display_name(p.park), p.class.short());
+        missing.extend(ctx.font.missing_glyphs(&text));
+        let m = ctx.measure(&text, em);
+        let cands = labels::candidates(&p.outer(), m.width, m.ascent + m.descent, 0.6 * mm, &[3.5 * mm]);
+        match placer.place_candidate(&cands, 1.0 * mm) {
+            Some(k) => {
+                if let Some((a, b)) = cands[k].leader {
+                    c.stroke(&[a, b], &Line::solid(GREY_TEXT, 0.4 * ctx.s.pt));
+                }
+                let r = cands[k].rect;
+                c.text(
+                    &text,
+                    (r.x0, r.y0 + m.ascent),
+                    &TextStyle { em, color: INK, halo: Some((WHITE, 0.45 * mm)), align: Align::Left },
+                );
+                labelled.push(p.park.park_id.clone());
+            }
+            None => unlabelled.push(p.park.park_id.clone()),
+        }
+    }
+    c.end();
+    c.begin("county-names");
+    let cem = 9.0 * ctx.s.pt;
+    for (name, _, pt) in &county_rings {
+        let Some((x, y)) = pt else { continue };
+        let p = view.px(*x, *y);
+        if !frame.contains_pt(p) {
+            continue;
+        }
+        let m = ctx.measure(name, cem);
+        let (w, h) = (m.width, m.ascent + m.descent);
+        let cands: Vec<Rect> = [(0.0, 0.0), (0.0, 1.5), (0.0, -1.5), (0.8, 0.0), (-0.8, 0.0)]
+            .iter()
+            .map(|(dx, dy)| Rect::xywh(p.0 - w / 2.0 + dx * w, p.1 - h / 2.0 + dy * h, w, h))
+            .collect();
+        if let Some(k) = placer.place(&cands) {
+            let r = cands[k];
+            c.text(
+                name,
+                (r.x0, r.y0 + m.ascent),
+                &TextStyle { em: cem, color: PLACE_TEXT, halo: Some((WHITE, 0.5 * mm)), align: Align::Left },
+            );
+        }
+    }
+    c.end();
+
+    // Furniture.
+    c.begin("frame");
+    mask_outside(c, ctx, &frame);
+    neatline(c, ctx, &frame);
+    graticule_labels(c, ctx, &grat);
+    c.end();
+    c.begin("north-arrow");
+    c.fill(&[north_at.ring()], &Fill::Solid(WHITE));
+    north_arrow(c, ctx, (north_at.center().0, north_at.y0 + 1.0 * mm), view.north_angle());
+    c.end();
+    c.begin("title");
+    let title = format!("园区整合建议：{} → {}", display_name(from), display_name(to));
+    missing.extend(ctx.font.missing_glyphs(&title));
+    title_block(
+        c,
+        ctx,
+        &title,
+        &format!("{} → {}　·　制图日期：{}", from.park_id, to.park_id, data.run_date),
+        7.0 * mm,
+    );
+    footer(c, ctx, &data.source_line, frame.x0, panel.x1);
+    c.end();
+
+    // The panel: summary, indicators, legend.
+    c.begin("panel");
+    let mut y = panel.y0;
+    y = heading(c, ctx, "整合概要", panel.x0, y);
+    let fclass = ParkClass::of(from);
+    let mut fnote = vec![fclass.short().to_string()];
+    if from.underperforming {
+        fnote.push("低效（E12）".into());
+    }
+    if from.surplus {
+        fnote.push("超出县域园区数量".into());
+    }
+    let rows = [
+        ("被整合园区", format!("{}（{}）", display_name(from), from.park_id)),
+        ("", fnote.join("，")),
+        ("承接园区", format!("{}（{}）", display_name(to), to.park_id)),
+        ("", ParkClass::of(to).short().to_string()),
+        ("边界最近距离", distance_zh(merge.distance_m)),
+        ("产业链契合（C2）", if merge.chain_fit { "是".into() } else { "否".into() }),
+    ];
+    let kem = 9.0 * ctx.s.pt;
+    let key_w = rows.iter().map(|(k, _)| ctx.measure(k, kem).width).fold(0.0, f64::max) + 4.0 * mm;
+    for (k, v) in &rows {
+        missing.extend(ctx.font.missing_glyphs(v));
+        let lines = ctx.wrap(v, kem, panel.w() - key_w);
+        let m = ctx.measure("国", kem);
+        y += m.ascent;
+        c.text(k, (panel.x0, y), &TextStyle { em: kem, color: GREY_TEXT, halo: None, align: Align::Left });
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                y += (m.ascent + m.descent) * 1.2;
+            }
+            c.text(l, (panel.x0 + key_w, y), &TextStyle { em: kem, color: INK, halo: None, align: Align::Left });
+        }
+        y += m.descent + 1.6 * mm;
+    }
+    y += 3.0 * mm;
+
+    let mut items = vec![Item::Heading("图  例".into())];
+    items.push(Item::Outline(ctx.s.source_line(), "被整合园区".into()));
+    items.push(Item::Outline(ctx.s.receiver_line(), "承接园区".into()));
+    items.push(Item::LineSample(ctx.s.merge_line(), "两园区边界最近点连线".into()));
+    items.extend(classes.iter().map(|k| Item::Park(*k)));
+    if flags.0 {
+        items.push(Item::Outline(ctx.s.underperforming_line(), "低效园区（E12）".into()));
+    }
+    if flags.1 {
+        items.push(Item::Outline(ctx.s.surplus_line(), "超出县域园区数量（L1/L2）".into()));
+    }
+    for z in [ZoneClass::Prohibited, ZoneClass::Restricted] {
+        if zone_classes.contains(&z) {
+            items.push(Item::Zone(z));
+        }
+    }
+    items.push(Item::LineSample(ctx.s.league_line(), "盟市界".into()));
+    items.push(Item::LineSample(ctx.s.county_line(), "旗县（市、区）界".into()));
+    items.push(Item::ScaleBar);
+    items.push(Item::Note(view.proj.describe_zh()));
+    let (lh, _) = legend(None, ctx, &view, &items, (0.0, 0.0), panel.w(), None);
+    let legend_at = Rect::xywh(panel.x0, panel.y1 - lh, panel.w(), lh);
+
+    y = heading(c, ctx, "主要指标（整合前 → 整合后）", panel.x0, y);
+    table(c, ctx, &merge.table, Rect { x0: panel.x0, y0: y, x1: panel.x1, y1: legend_at.y0 - 4.0 * mm }, &mut missing);
+    let swatches = legend_box(c, ctx, &view, &items, &legend_at, None);
+    c.end();
+
+    missing.sort_unstable();
+    missing.dedup();
+    Drawn {
+        summary: MapSummary { font: Default::default(), labelled, unlabelled, missing_glyphs: missing },
+        swatches,
+        view: Some(view),
+    }
+}
+
+fn display_name(p: &super::MapPark) -> &str {
+    if p.name.trim().is_empty() {
+        &p.park_id
+    } else {
+        p.name.trim()
+    }
+}
+
+/// A panel heading with a rule under it; returns the y below.
+fn heading(c: &mut dyn Canvas, ctx: &Ctx, text: &str, x: f64, y: f64) -> f64 {
+    let em = 11.0 * ctx.s.pt;
+    let m = ctx.measure(text, em);
+    c.text(text, (x, y + m.ascent), &TextStyle { em, color: INK, halo: None, align: Align::Left });
+    let y = y + m.ascent + m.descent + 1.0 * ctx.s.mm;
+    c.stroke(&[(x, y), (x + m.width.max(40.0 * ctx.s.mm), y)], &Line::solid(INK, 0.8 * ctx.s.pt));
+    y + 2.5 * ctx.s.mm
+}
+
+/// The indicator table in `r`: rows that do not fit are counted in a last line.
+fn table(c: &mut dyn Canvas, ctx: &Ctx, rows: &[(String, String, String)], r: Rect, missing: &mut Vec<char>) {
+    let mm = ctx.s.mm;
+    if rows.is_empty() {
+        let em = 8.5 * ctx.s.pt;
+        c.text(
+            "（无指标数据）",
+            (r.x0, r.y0 + em),
+            &TextStyle { em, color: GREY_TEXT, halo: None, align: Align::Left },
+        );
+        return;
+    }
+    let header = ("指标".to_string(), "整合前".to_string(), "整合后".to_string());
+    let all: Vec<&(String, String, String)> = std::iter::once(&header).chain(rows).collect();
+    // The largest size (8.5 pt down to 6 pt) at which the columns fit the width.
+    let mut em = 8.5 * ctx.s.pt;
+    let pad = 2.0 * mm;
+    let widths = |em: f64| {
+        let w = |f: &dyn Fn(&(String, String, String)) -> &String| {
+            all.iter().map(|row| ctx.measure(f(row), em).width).fold(0.0, f64::max) + 2.0 * pad
+        };
+        (w(&|r| &r.0), w(&|r| &r.1), w(&|r| &r.2))
+    };
+    let mut ws = widths(em);
+    while ws.0 + ws.1 + ws.2 > r.w() && em > 6.0 * ctx.s.pt {
+        em *= 0.92;
+        ws = widths(em);
+    }
+    let extra = (r.w() - ws.0 - ws.1 - ws.2).max(0.0);
+    let (w0, w1) = (ws.0 + extra * 0.4, ws.1 + extra * 0.3);
+    let m = ctx.measure("国0", em);
+    let rh = (m.ascent + m.descent) * 1.55;
+    let fits = ((r.h() / rh).floor() as usize).max(2);
+    let shown = if all.len() > fits { fits - 1 } else { all.len() };
+    let mut y = r.y0;
+    for (i, row) in all.iter().take(shown).enumerate() {
+        let band = Rect::xywh(r.x0, y, r.w(), rh);
+        if i == 0 {
+            c.fill(&[band.ring()], &Fill::Solid(Rgb(225, 225, 225)));
+        } else if i % 2 == 0 {
+            c.fill(&[band.ring()], &Fill::Solid(Rgb(246, 246, 246)));
+        }
+        let base = y + rh / 2.0 + (m.ascent - m.descent) / 2.0;
+        let st = |align| TextStyle { em, color: INK, halo: None, align };
+        for t in [&row.0, &row.1, &row.2] {
+            missing.extend(ctx.font.missing_glyphs(t));
+        }
+        c.text(&row.0, (r.x0 + pad, base), &st(Align::Left));
+        let (a1, a2) = if i == 0 { (Align::Center, Align::Center) } else { (Align::Right, Align::Right) };
+        let x1 = if i == 0 { r.x0 + w0 + w1 / 2.0 } else { r.x0 + w0 + w1 - pad };
+        let x2 = if i == 0 { r.x0 + w0 + w1 + (r.w() - w0 - w1) / 2.0 } else { r.x1 - pad };
+        c.text(&row.1, (x1, base), &st(a1));
+        c.text(&row.2, (x2, base), &st(a2));
+        y += rh;
+        c.stroke(&[(r.x0, y), (r.x1, y)], &Line::solid(Rgb(170, 170, 170), if i == 0 { 0.8 } else { 0.4 } * ctx.s.pt));
+    }
+    c.stroke(&[(r.x0, r.y0), (r.x1, r.y0)], &Line::solid(INK, 0.8 * ctx.s.pt));
+    if shown < all.len() {
+        let t = format!("……另有 {} 项指标未列出（见 indicators.csv）", all.len() - shown);
+        c.text(
+            &t,
+            (r.x0 + pad, y + m.ascent + 1.0 * mm),
+            &TextStyle { em, color: GREY_TEXT, halo: None, align: Align::Left },
+        );
+    }
+}
