@@ -26,6 +26,8 @@ enum Command {
     Analyze(RunArgs),
     /// The zoning part alone: areas, zone overlaps (Z1, Z2), layout rules (L1–L3).
     Check(RunArgs),
+    /// The whole analysis with its maps: map.png/svg and maps/<park>.png/svg per proposed merge.
+    Map(RunArgs),
     /// Check a proposed park against zoning, the county quota, blocks, industries and scope.
     Proposal(planner::ProposalArgs),
     /// Rank the parks that could take a project; contact tier, P3/P4 checks, the P5 split.
@@ -81,6 +83,9 @@ struct RunArgs {
     /// Enterprises table (enterprises.csv).
     #[arg(long)]
     enterprises: Option<PathBuf>,
+    /// Skip the maps (analyze draws them by default).
+    #[arg(long)]
+    no_maps: bool,
     /// Judge enterprises.csv as of this day: YYYY-MM-DD, YYYY-MM (its last day) or YYYY (31 December).
     /// Default: the end of the statistics year of stats.csv.
     #[arg(long, value_parser = Day::parse_as_of, value_name = "DATE")]
@@ -142,6 +147,7 @@ impl RunArgs {
             }),
             scope,
             as_of: self.as_of,
+            maps: !self.no_maps,
         }
     }
 }
@@ -151,6 +157,10 @@ pub fn main() -> ExitCode {
     let (args, scope) = match cli.command {
         Command::Analyze(a) => (a, Scope::Analyze),
         Command::Check(a) => (a, Scope::Check),
+        Command::Map(mut a) => {
+            a.no_maps = false;
+            (a, Scope::Analyze)
+        }
         Command::Proposal(a) => return planner::proposal(a),
         Command::Place(a) => return planner::place(a),
     };

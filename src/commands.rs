@@ -52,6 +52,8 @@ pub struct Options {
     pub repair: bool,
     /// Also write GeoPackage (`results.gpkg`) and/or Shapefiles (`shp/`).
     pub formats: Vec<Format>,
+    /// Draw the maps (analyze only).
+    pub maps: bool,
     /// Fail (exit 1) on findings at or above this severity.
     pub fail_on: Option<Severity>,
     /// What to run.
@@ -80,6 +82,8 @@ pub enum CommandError {
     Write(WriteError),
     /// The statistics table could not be used at all.
     Stats(crate::evaluate::stats::StatsError),
+    /// The maps could not be drawn (no CJK font …).
+    Maps(crate::maps::MapError),
     /// The enterprises table could not be used at all.
     Enterprises(crate::enterprises::TableError),
 }
@@ -90,6 +94,7 @@ impl std::fmt::Display for CommandError {
             CommandError::Run(e) => e.fmt(f),
             CommandError::Write(e) => e.fmt(f),
             CommandError::Stats(e) => e.fmt(f),
+            CommandError::Maps(e) => e.fmt(f),
             CommandError::Enterprises(e) => e.fmt(f),
         }
     }
@@ -188,6 +193,16 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
             out.write("enterprise_findings.csv", |w| ent::findings_csv(w, sc))?;
             out.write("relocations.csv", |w| ent::relocations_csv(w, sc))?;
             names.extend(["enterprise_findings.csv", "relocations.csv"]);
+        }
+        if let (true, Some((plan, after))) = (o.maps, &consolidation) {
+            let t = std::time::Instant::now();
+            let data = crate::output::map_data::map_data(&analysis, ev, plan, after, &timestamp()[..10]);
+            let n = maps_stage(&mut out, &data, &req.config.maps)?;
+            names.extend(["map.png", "map.svg"]);
+            if n > 0 {
+                names.push("maps/");
+            }
+            analysis.timings.stages.push(("maps", t.elapsed()));
         }
         let md = report::markdown(&analysis, ev, facts, &req.config, consolidation.as_ref(), screening.as_ref());
         out.write("report.md", |w| w.write_all(md.as_bytes()))?;
@@ -378,9 +393,33 @@ fn write_geojson(
     out.write(name, |w| output::geojson::write_collection(w, feats))
 }
 
-/// UTC time of the run, RFC 3339, from the system clock.
+/// Draws the overview and one sheet per merge (sheets in parallel); returns the number of sheets.
+fn maps_stage(
+    out: &mut OutputSet,
+    data: &crate::maps::MapData,
+    cfg: &crate::maps::MapConfig,
+) -> Result<usize, CommandError> {
+    use rayon::prelude::*;
+    let overview = crate::maps::render_overview(data, cfg).map_err(CommandError::Maps)?;
+    out.write("map.png", |w| w.write_all(&overview.png))?;
+    out.write("map.svg", |w| w.write_all(overview.svg.as_bytes()))?;
+    let sheets: Vec<Result<crate::maps::RenderedMap, crate::maps::MapError>> =
+        data.merges.par_iter().map(|m| crate::maps::render_proposal_sheet(data, m, cfg)).collect();
+    for (m, sheet) in data.merges.iter().zip(sheets) {
+        let sheet = sheet.map_err(CommandError::Maps)?;
+        out.write(&format!("maps/{}.png", m.from_park_id), |w| w.write_all(&sheet.png))?;
+        out.write(&format!("maps/{}.svg", m.from_park_id), |w| w.write_all(sheet.svg.as_bytes()))?;
+    }
+    Ok(data.merges.len())
+}
+
+/// UTC time of the run, RFC 3339, from the system clock, or from
+/// `SOURCE_DATE_EPOCH` when set (reproducible map titles).
 fn timestamp() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+        });
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // civil-from-days (Howard Hinnant), proleptic Gregorian
     let z = days as i64 + 719_468;

@@ -26,6 +26,8 @@ pub struct Config {
     pub merge: crate::consolidate::MergeConfig,
     /// Enterprise screening (B1, P3, P4): candidate combination, keywords.
     pub enterprises: crate::enterprises::EnterpriseConfig,
+    /// Map size, resolution and font (`[maps]`).
+    pub maps: crate::maps::MapConfig,
     /// Field names of the input layers, canonical name → name in the file.
     pub fields: FieldMaps,
 }
@@ -174,6 +176,7 @@ impl Config {
         finite_nonneg("area.approved_deviation_share", self.area.approved_deviation_share)?;
         self.evaluation.check()?;
         self.merge.check()?;
+        self.maps.check().map_err(|e| e.to_string())?;
         self.enterprises.check()?;
         if self.layout.parks_per_county == 0 || self.layout.max_blocks == 0 {
             return Err("layout.parks_per_county and layout.max_blocks must be at least 1".into());

@@ -9,6 +9,7 @@ pub mod features;
 #[cfg(feature = "gdal")]
 pub mod gdal_export;
 pub mod geojson;
+pub mod map_data;
 pub mod report;
 pub mod run_json;
 pub mod tables;

@@ -29,6 +29,26 @@ fn merges_stay_in_their_league_never_chain_and_account_for_every_source() {
         *from_count.entry(from).or_default() += 1;
     }
     assert!(from_count.values().all(|&n| n == 1), "a source merges twice");
+    // the maps: an overview, and one proposal sheet (PNG and SVG) per merge, named after its source
+    assert!(out.join("map.png").is_file() && out.join("map.svg").is_file());
+    let mut sheets: Vec<String> = std::fs::read_dir(out.join("maps"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    sheets.sort();
+    let mut want: Vec<String> = merges
+        .iter()
+        .flat_map(|m| {
+            let id = m["from_park_id"].as_str().unwrap();
+            [format!("{id}.png"), format!("{id}.svg")]
+        })
+        .collect();
+    want.sort();
+    assert_eq!(sheets, want);
+    // every labelled park name is text in the overview SVG (names dropped for room are counted in its legend)
+    let svg = std::fs::read_to_string(out.join("map.svg")).unwrap();
+    let named = parks.iter().filter(|p| svg.contains(p["park_name"].as_str().unwrap())).count();
+    assert!(named * 2 > parks.len(), "only {named} of {} park names are in the SVG", parks.len());
     // every in-scope under-performing park merges or has a finding saying why not
     for p in parks.iter().filter(|p| p["in_scope"] == true && p["underperforming"] == true) {
         let id = p["park_id"].as_str().unwrap();

@@ -5,7 +5,7 @@ use std::process::Command;
 
 fn run(layers: &std::path::Path, out: &std::path::Path, threads: &str) {
     let o = Command::new(env!("CARGO_BIN_EXE_yuanqu"))
-        .args(["analyze", layers.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+        .args(["analyze", layers.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q", "--no-maps"])
         .env("RAYON_NUM_THREADS", threads)
         .output()
         .unwrap();

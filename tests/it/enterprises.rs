@@ -19,7 +19,7 @@ fn analyze(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
     let demo = root().join("layers").join("demo");
     let t = tmp();
     let out = t.path().join("out");
-    let mut args = vec!["analyze", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"];
+    let mut args = vec!["analyze", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q", "--no-maps"];
     args.extend_from_slice(extra);
     yuanqu_ok(&args, 0);
     (t, out)
@@ -98,6 +98,7 @@ fn as_of_moves_the_dated_rules_and_a_bad_date_is_refused() {
     let text = yuanqu_ok(
         &[
             "analyze",
+            "--no-maps",
             root().join("layers/demo").to_str().unwrap(),
             "--out",
             o.to_str().unwrap(),
@@ -118,6 +119,7 @@ fn an_enterprises_table_that_is_not_utf8_stops_the_run_with_a_hint() {
     let text = yuanqu_ok(
         &[
             "analyze",
+            "--no-maps",
             root().join("layers/demo").to_str().unwrap(),
             "--enterprises",
             bad.to_str().unwrap(),

@@ -435,7 +435,7 @@ fn place_on_the_demo_flags_what_analyze_wrote() {
     let demo = root().join("layers").join("demo");
     let t = tmp();
     let out = t.path().join("out");
-    yuanqu_ok(&["analyze", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"], 0);
+    yuanqu_ok(&["analyze", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q", "--no-maps"], 0);
     let parks = props(&out.join("parks.geojson"));
     let r = place_json(&demo, &["--industry", "新材料", "--at", "109.9,39.8", "--investment", "120000"], 0);
     let ranking = r["ranking"].as_array().unwrap();
