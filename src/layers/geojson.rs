@@ -64,7 +64,14 @@ pub fn read<R: Read>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) ->
         let parsed: Vec<Option<RawFeature>> = numbered
             .par_iter()
             .map(|(i, p)| match p {
-                Piece::Feature { bytes, line, column } => Some(parse_feature(bytes, *i, *line, *column)),
+                Piece::Feature { bytes, line, column } => {
+                    let mut f = parse_feature(bytes, *i, *line, *column);
+                    // validation is the other half of the cost: do it here, in parallel
+                    if let Ok(g) = &f.geometry {
+                        f.checked = Some(crate::geom::validate::check(g));
+                    }
+                    Some(f)
+                }
                 Piece::Member(..) => None,
             })
             .collect();
@@ -110,6 +117,7 @@ fn parse_feature(bytes: &[u8], index: usize, line: usize, column: usize) -> RawF
             let msg = msg.rfind(" at line ").map_or(msg.as_str(), |k| &msg[..k]).to_owned();
             RawFeature {
                 index,
+                checked: None,
                 properties: Map::new(),
                 geometry: Err(GeomProblem::NotJson(format!(
                     "the feature is not valid JSON at line {l} column {c}: {msg} (NaN, Infinity and bare words are not JSON)"
@@ -159,7 +167,7 @@ impl<'de> Visitor<'de> for FeatureSeed {
         if !kind_ok {
             geometry = Err(GeomProblem::Unreadable("the array member is not a \"Feature\"".into()));
         }
-        Ok(RawFeature { index: self.index, properties, geometry })
+        Ok(RawFeature { index: self.index, properties, geometry, checked: None })
     }
     // Anything that is not an object is a bad feature, not a bad file.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawFeature, A::Error> {
@@ -190,6 +198,7 @@ impl FeatureSeed {
     fn not_an_object(&self) -> RawFeature {
         RawFeature {
             index: self.index,
+            checked: None,
             properties: Map::new(),
             geometry: Err(GeomProblem::Unreadable("the array member is not a Feature object".into())),
         }

@@ -26,6 +26,8 @@ pub struct RawFeature {
     pub properties: Map<String, Value>,
     /// The polygonal geometry in lon/lat, or the problem with it.
     pub geometry: Result<MultiPolygon<f64>, GeomProblem>,
+    /// The geometry's validation, when the reader already ran it (in parallel).
+    pub checked: Option<Result<(), crate::geom::validate::Invalid>>,
 }
 
 /// Why a feature has no usable geometry (before validation).

@@ -187,7 +187,8 @@ impl<'a, T> Collector<'a, T> {
                 return None;
             }
         };
-        match validate::check(&geom) {
+        let checked = f.checked.take().unwrap_or_else(|| validate::check(&geom));
+        match checked {
             Ok(()) => Some(geom),
             Err(inv) if self.opts.repair && inv.repairable => {
                 let fixed = geom.make_valid();

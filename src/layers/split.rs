@@ -72,6 +72,8 @@ pub struct Splitter<R> {
     first_chunk: bool,
     /// Whether a `features` member was seen.
     pub saw_features: bool,
+    /// Brace depth inside an object element of `features` (fast path).
+    obj_depth: usize,
 }
 
 const CHUNK: usize = 4 << 20;
@@ -97,6 +99,7 @@ impl<R: Read> Splitter<R> {
             key: None,
             first_chunk: true,
             saw_features: false,
+            obj_depth: 0,
         }
     }
 
@@ -153,7 +156,22 @@ impl<R: Read> Splitter<R> {
     pub fn split(&mut self, max_bytes: usize, out: &mut Vec<Piece>) -> Result<bool, SplitOrIo> {
         let mut taken = 0;
         loop {
-            if self.pos >= self.buf.len() && !self.fill().map_err(SplitOrIo::Io)? {
+            if self.mode == Mode::Feature && self.obj_depth > 0 && self.pos < self.buf.len() {
+                if self.scan_object() {
+                    let bytes = self.buf[self.piece_start..self.pos].to_vec();
+                    taken += bytes.len();
+                    out.push(Piece::Feature { bytes, line: self.piece_line, column: self.piece_column });
+                    self.mode = Mode::Features;
+                    if taken >= max_bytes {
+                        return Ok(true);
+                    }
+                }
+                continue;
+            }
+            if self.pos >= self.buf.len() {
+                if self.fill().map_err(SplitOrIo::Io)? {
+                    continue; // back to the top: the fast path may take it from here
+                }
                 return match self.mode {
                     Mode::End => Ok(false),
                     Mode::Start => Err(SplitOrIo::Split(self.err("the file is empty: it is not GeoJSON"))),
@@ -166,8 +184,8 @@ impl<R: Read> Splitter<R> {
             if b == b'\n' {
                 self.line += 1;
                 self.column = 0;
-            } else if b & 0xC0 != 0x80 {
-                self.column += 1; // count characters, not UTF-8 continuation bytes
+            } else {
+                self.column += 1; // bytes, as serde_json counts them
             }
             let at = self.pos;
             self.pos += 1;
@@ -278,7 +296,9 @@ impl<R: Read> Splitter<R> {
                         self.piece_line = self.line;
                         self.piece_column = self.column;
                         match b {
-                            b'{' | b'[' => self.depth += 1,
+                            // an object: the fast path finds its end by its braces
+                            b'{' => self.obj_depth = 1,
+                            b'[' => self.depth += 1,
                             b'"' => self.in_string = true,
                             _ => {}
                         }
@@ -315,6 +335,78 @@ impl<R: Read> Splitter<R> {
                         self.mode = Mode::Features;
                         if taken >= max_bytes {
                             return Ok(true);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Splitter<R> {
+    /// Consumes `n` bytes, keeping line and column.
+    fn advance(&mut self, n: usize) {
+        let seg = &self.buf[self.pos..self.pos + n];
+        match memchr::memrchr(b'\n', seg) {
+            Some(r) => {
+                self.line += memchr::memchr_iter(b'\n', seg).count();
+                self.column = n - 1 - r;
+            }
+            None => self.column += n,
+        }
+        self.pos += n;
+    }
+
+    /// Skips through an object element by its braces and strings only
+    /// (brackets and numbers need no look); true once it has closed, false
+    /// when the buffer ran out first.
+    fn scan_object(&mut self) -> bool {
+        loop {
+            if self.in_string {
+                let rest = &self.buf[self.pos..];
+                let mut i = 0;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &rest[i..]) {
+                        None => {
+                            let n = rest.len();
+                            self.advance(n);
+                            return false;
+                        }
+                        Some(k) => {
+                            let j = i + k;
+                            if rest[j] == b'\\' {
+                                if j + 1 >= rest.len() {
+                                    self.advance(j);
+                                    return false;
+                                }
+                                i = j + 2;
+                                continue;
+                            }
+                            self.advance(j + 1);
+                            self.in_string = false;
+                            break;
+                        }
+                    }
+                }
+            }
+            let rest = &self.buf[self.pos..];
+            match memchr::memchr3(b'"', b'{', b'}', rest) {
+                None => {
+                    let n = rest.len();
+                    self.advance(n);
+                    return false;
+                }
+                Some(k) => {
+                    let b = rest[k];
+                    self.advance(k + 1);
+                    match b {
+                        b'"' => self.in_string = true,
+                        b'{' => self.obj_depth += 1,
+                        _ => {
+                            self.obj_depth -= 1;
+                            if self.obj_depth == 0 {
+                                return true;
+                            }
                         }
                     }
                 }
@@ -391,7 +483,13 @@ mod tests {
         let mut sp = Splitter::new(Trickle(s.as_bytes()));
         let mut out = Vec::new();
         while sp.split(1, &mut out).unwrap() {}
-        assert_eq!(out.len(), 3);
-        assert!(matches!(&out[1], Piece::Feature { bytes, .. } if bytes == b"{\"b\":\"x,y]\"}"));
+        let shown: Vec<String> = out
+            .iter()
+            .map(|p| match p {
+                Piece::Feature { bytes, .. } => String::from_utf8_lossy(bytes).into_owned(),
+                Piece::Member(k, v) => format!("{k}={}", String::from_utf8_lossy(v)),
+            })
+            .collect();
+        assert_eq!(shown, ["{\"a\":[1,2,3]}", "{\"b\":\"x,y]\"}", "type=\"FeatureCollection\""]);
     }
 }
