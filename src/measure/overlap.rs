@@ -82,6 +82,28 @@ pub fn overlaps(
     Zoning { overlaps, per_block }
 }
 
+/// Area of the union of overlap pieces: pieces whose boxes meet no other
+/// piece's box are simply added; only the ones that may overlap are unioned.
+fn union_area(parts: &[MultiPolygon<f64>]) -> Mu {
+    let boxes: Vec<_> = parts.iter().map(bbox).collect();
+    let meets = |a: &geo::Rect<f64>, b: &geo::Rect<f64>| {
+        a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+    };
+    let (mut alone, mut crowded) = (Vec::new(), Vec::new());
+    for (i, p) in parts.iter().enumerate() {
+        if (0..parts.len()).any(|j| j != i && meets(&boxes[i], &boxes[j])) {
+            crowded.push(p);
+        } else {
+            alone.push(p);
+        }
+    }
+    let mut m2: f64 = alone.iter().map(|p| area_m2(p)).sum();
+    if !crowded.is_empty() {
+        m2 += area_m2(&overlay::union_all(crowded));
+    }
+    Mu::from_m2(m2)
+}
+
 fn block_overlaps(
     bi: usize,
     block: &Block,
@@ -149,7 +171,7 @@ fn block_overlaps(
             _ if whole[slot] => block_area,
             0 => Mu::ZERO,
             1 => Mu::from_m2(area_m2(&parts[0])),
-            _ => Mu::from_m2(area_m2(&overlay::union_all(parts.iter()))),
+            _ => union_area(parts),
         };
         if slot == 0 {
             totals.restricted = total;
