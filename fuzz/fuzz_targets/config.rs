@@ -1,0 +1,9 @@
+//! The configuration parser on arbitrary text: never a panic.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = yuanqu::config::Config::from_toml(text, "fuzz.toml");
+    }
+});
