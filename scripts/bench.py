@@ -76,7 +76,7 @@ def main():
                             "--zones", str(zones), "--zone-vertices", "200", "--out", str(d)], check=True,
                            capture_output=True)
         out = data / f"out-{name}"
-        cmd = [str(exe), "analyze", str(d), "--out", str(out), "-q", "--timings"]
+        cmd = [str(exe), "analyze", str(d), "--out", str(out), "-q", "--no-maps", "--timings"]
         text, wall, _ = run_timed(cmd)
         stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s*(\w+)\s+([\d.]+) s$", text, re.M)}
         rss = peak_rss(cmd)
