@@ -46,13 +46,9 @@ enum FormatArg {
     Shp,
 }
 
+/// Where the inputs are, beyond the layers folder: shared by every command.
 #[derive(Args)]
-struct RunArgs {
-    /// The layers folder (parks.*, zones.*, builtup.*, counties.*, stats.csv, yuanqu.toml).
-    layers: Option<PathBuf>,
-    /// The output folder.
-    #[arg(long, short, default_value = "outputs")]
-    out: PathBuf,
+pub(crate) struct SourceArgs {
     /// Park blocks: a file or GDAL source (overrides the folder's parks.*).
     #[arg(long)]
     parks: Option<String>,
@@ -83,13 +79,6 @@ struct RunArgs {
     /// Enterprises table (enterprises.csv).
     #[arg(long)]
     enterprises: Option<PathBuf>,
-    /// Skip the maps (analyze draws them by default).
-    #[arg(long)]
-    no_maps: bool,
-    /// Judge enterprises.csv as of this day: YYYY-MM-DD, YYYY-MM (its last day) or YYYY (31 December).
-    /// Default: the end of the statistics year of stats.csv.
-    #[arg(long, value_parser = Day::parse_as_of, value_name = "DATE")]
-    as_of: Option<Day>,
     /// Configuration file (default: the folder's yuanqu.toml).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -99,6 +88,44 @@ struct RunArgs {
     /// Repair invalid polygons (each repair is reported) instead of rejecting them.
     #[arg(long)]
     repair: bool,
+}
+
+impl SourceArgs {
+    /// The inputs named on the command line, the CRS and the repair switch.
+    pub(crate) fn named(self) -> (Named, Option<String>, bool) {
+        let named = Named {
+            parks: self.parks,
+            parks_layer: self.parks_layer,
+            zones: self.zones,
+            zones_layer: self.zones_layer,
+            builtup: self.builtup,
+            builtup_layer: self.builtup_layer,
+            counties: self.counties,
+            counties_layer: self.counties_layer,
+            stats: self.stats,
+            enterprises: self.enterprises,
+            config: self.config,
+        };
+        (named, self.crs, self.repair)
+    }
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The layers folder (parks.*, zones.*, builtup.*, counties.*, stats.csv, yuanqu.toml).
+    layers: Option<PathBuf>,
+    /// The output folder.
+    #[arg(long, short, default_value = "outputs")]
+    out: PathBuf,
+    #[command(flatten)]
+    sources: SourceArgs,
+    /// Skip the maps (analyze draws them by default).
+    #[arg(long)]
+    no_maps: bool,
+    /// Judge enterprises.csv as of this day: YYYY-MM-DD, YYYY-MM (its last day) or YYYY (31 December).
+    /// Default: the end of the statistics year of stats.csv.
+    #[arg(long, value_parser = Day::parse_as_of, value_name = "DATE")]
+    as_of: Option<Day>,
     /// Also write GeoPackage (results.gpkg) or Shapefiles (shp/); repeatable. GeoJSON is always written.
     #[arg(long = "format", value_enum)]
     formats: Vec<FormatArg>,
@@ -115,24 +142,13 @@ struct RunArgs {
 
 impl RunArgs {
     fn options(self, scope: Scope) -> Options {
+        let (named, crs, repair) = self.sources.named();
         Options {
             layers_dir: self.layers,
-            named: Named {
-                parks: self.parks,
-                parks_layer: self.parks_layer,
-                zones: self.zones,
-                zones_layer: self.zones_layer,
-                builtup: self.builtup,
-                builtup_layer: self.builtup_layer,
-                counties: self.counties,
-                counties_layer: self.counties_layer,
-                stats: self.stats,
-                enterprises: self.enterprises,
-                config: self.config,
-            },
+            named,
             out: self.out,
-            crs: self.crs,
-            repair: self.repair,
+            crs,
+            repair,
             formats: self
                 .formats
                 .into_iter()

@@ -5,7 +5,6 @@ use clap::Args;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use yuanqu::layers::discover::Named;
 use yuanqu::planner::place::{self, parse_lon_lat, parse_share, parse_wan, PlaceOptions, Project, Wan};
 use yuanqu::planner::proposal::{self, ProposalOptions};
 use yuanqu::planner::{exit_code, Inputs, PlanError};
@@ -16,64 +15,15 @@ pub struct LayerArgs {
     /// The layers folder (parks.*, zones.*, counties.*, stats.csv, yuanqu.toml).
     #[arg(long)]
     layers: Option<PathBuf>,
-    /// Park blocks: a file or GDAL source (overrides the folder's parks.*).
-    #[arg(long)]
-    parks: Option<String>,
-    /// Layer name inside a multi-layer parks source.
-    #[arg(long)]
-    parks_layer: Option<String>,
-    /// Restricted/prohibited zones.
-    #[arg(long)]
-    zones: Option<String>,
-    /// Layer name inside a multi-layer zones source.
-    #[arg(long)]
-    zones_layer: Option<String>,
-    /// Built-up parcels.
-    #[arg(long)]
-    builtup: Option<String>,
-    /// Layer name inside a multi-layer built-up source.
-    #[arg(long)]
-    builtup_layer: Option<String>,
-    /// County boundaries.
-    #[arg(long)]
-    counties: Option<String>,
-    /// Layer name inside a multi-layer counties source.
-    #[arg(long)]
-    counties_layer: Option<String>,
-    /// Statistics table (stats.csv).
-    #[arg(long)]
-    stats: Option<PathBuf>,
-    /// Configuration file (default: the folder's yuanqu.toml).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// CRS of sources that carry none, e.g. EPSG:4546.
-    #[arg(long)]
-    crs: Option<String>,
-    /// Repair invalid polygons (each repair is reported) instead of rejecting them.
-    #[arg(long)]
-    repair: bool,
+    #[command(flatten)]
+    sources: super::SourceArgs,
 }
 
 impl LayerArgs {
     fn inputs(self) -> Inputs {
-        Inputs {
-            layers_dir: self.layers,
-            named: Named {
-                parks: self.parks,
-                parks_layer: self.parks_layer,
-                zones: self.zones,
-                zones_layer: self.zones_layer,
-                builtup: self.builtup,
-                builtup_layer: self.builtup_layer,
-                counties: self.counties,
-                counties_layer: self.counties_layer,
-                stats: self.stats,
-                enterprises: None,
-                config: self.config,
-            },
-            crs: self.crs,
-            repair: self.repair,
-        }
+        let (mut named, crs, repair) = self.sources.named();
+        named.enterprises = None;
+        Inputs { layers_dir: self.layers, named, crs, repair }
     }
 }
 
