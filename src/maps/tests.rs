@@ -392,8 +392,10 @@ mod demo {
             out: analysis.to_path_buf(),
             crs: None,
             repair: false,
+            formats: Vec::new(),
             fail_on: None,
             scope: Scope::Analyze,
+            as_of: None,
         })
         .unwrap();
         let parks_raw = read(&analysis.join("parks.geojson"));
