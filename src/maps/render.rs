@@ -13,12 +13,14 @@
 //! - Hatching: hatch lines on a lattice fixed to the page (so the legend
 //!   matches the map) clipped to the rings by the even-odd rule
 //!   ([`hatch_segments`]); `draw_line` on the SVG.
-//! - Lines wider than a pixel on the bitmap: plotters' `draw_line` and
-//!   `draw_path` take whole-pixel widths and fill through its polygon
-//!   rasteriser, whose spans run a pixel past the edge (a 0.28 mm hatch line
-//!   printed a third too heavy), and they have no round joins. So lines and
-//!   hatch lines are painted as bands and discs (round joins and caps) through
-//!   the same `draw_rect` spans. On the SVG, `draw_path` (a `<polyline>`).
+//! - Lines on the bitmap: plotters' `draw_line` and `draw_path` take
+//!   whole-pixel widths, are aliased (hairlines came out unevenly heavy) and
+//!   fill wide lines through its polygon rasteriser, whose spans run a pixel
+//!   past the edge (a 0.28 mm hatch line printed a third too heavy); they have
+//!   no round joins. So strokes are anti-aliased round-capped capsules whose
+//!   coverage is written with `draw_pixel` (alpha), and hatch lines are bands
+//!   painted through the same `draw_rect` spans as fills (hatch colours stay
+//!   exact, as in the legend). On the SVG, `draw_path` (a `<polyline>`).
 //! - Dashes: the path is cut into its dashes ([`dashes`]).
 //! - Text: plotters' text with the Chinese face registered under an explicit
 //!   name (see [`super::font`]); on the bitmap glyph by glyph, from anchors
@@ -309,6 +311,9 @@ pub(crate) struct PlotPng {
     h: u32,
     ss: u32,
     buf: Vec<u8>,
+    /// Per-pixel coverage of the stroke being drawn (so joins are not darkened twice).
+    scratch: Vec<u8>,
+    touched: Vec<usize>,
     font: Arc<CjkFont>,
     err: Option<String>,
 }
@@ -318,7 +323,8 @@ impl PlotPng {
     pub fn new(width: u32, height: u32, ss: u32, font: Arc<CjkFont>) -> PlotPng {
         let ss = ss.max(1);
         let (w, h) = (width * ss, height * ss);
-        PlotPng { w, h, ss, buf: vec![255; w as usize * h as usize * 3], font, err: None }
+        let buf = vec![255; w as usize * h as usize * 3];
+        PlotPng { w, h, ss, buf, scratch: Vec::new(), touched: Vec::new(), font, err: None }
     }
 
     fn k(&self) -> f64 {
@@ -435,24 +441,43 @@ fn band(a: Pt, b: Pt, w: f64) -> Vec<Pt> {
     vec![(a.0 + nx, a.1 + ny), (b.0 + nx, b.1 + ny), (b.0 - nx, b.1 - ny), (a.0 - nx, a.1 - ny)]
 }
 
-/// A disc of radius `r` around `c` as a polygon.
-fn disc(c: Pt, r: f64) -> Vec<Pt> {
-    let n = (r * 3.0).ceil().clamp(8.0, 48.0) as usize;
-    (0..n)
-        .map(|i| {
-            let t = std::f64::consts::TAU * i as f64 / n as f64;
-            (c.0 + r * t.cos(), c.1 + r * t.sin())
-        })
-        .collect()
-}
-
 impl PlotPng {
+    /// Adds a round-capped segment of half-width `r` (backend px) to the
+    /// stroke coverage: anti-aliased by distance, so hairlines keep an even
+    /// weight (plotters' lines are aliased and whole pixels wide).
+    fn capsule(&mut self, a: Pt, b: Pt, r: f64) {
+        let (w, h) = (f64::from(self.w), f64::from(self.h));
+        let (x0, x1) = ((a.0.min(b.0) - r - 1.0).floor().max(0.0), (a.0.max(b.0) + r + 1.0).ceil().min(w));
+        let (y0, y1) = ((a.1.min(b.1) - r - 1.0).floor().max(0.0), (a.1.max(b.1) + r + 1.0).ceil().min(h));
+        if x0 >= x1 || y0 >= y1 {
+            return;
+        }
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        for y in y0 as usize..y1 as usize {
+            for x in x0 as usize..x1 as usize {
+                let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
+                let t = if len2 > 0.0 { (((px - a.0) * dx + (py - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+                let d = (px - a.0 - t * dx).hypot(py - a.1 - t * dy);
+                let cov = (r + 0.5 - d).clamp(0.0, 1.0);
+                if cov > 0.0 {
+                    let i = y * self.w as usize + x;
+                    let c = (cov * 255.0).round() as u8;
+                    if self.scratch[i] == 0 {
+                        self.touched.push(i);
+                    }
+                    self.scratch[i] = self.scratch[i].max(c);
+                }
+            }
+        }
+    }
+
     /// Paints each polygon (backend px) in `color`, as `draw_rect` spans.
     ///
-    /// Lines wider than a pixel are painted this way rather than with
-    /// plotters' `draw_line`/`draw_path`: those take whole-pixel widths and
-    /// fill through plotters' polygon rasteriser, whose spans run one pixel
-    /// past the edge (a 1.65 px hatch line came out about 2.2 px wide).
+    /// Hatch lines are painted this way rather than with plotters'
+    /// `draw_line`, which takes whole-pixel widths and fills through plotters'
+    /// polygon rasteriser, whose spans run one pixel past the edge (a 1.65 px
+    /// hatch line came out about 2.2 px wide).
     fn paint(&mut self, polys: &[Vec<Pt>], color: Rgb) {
         let (w, h) = (self.w, self.h);
         let spans: Vec<(i32, i32, i32)> =
@@ -496,21 +521,54 @@ impl Canvas for PlotPng {
     }
 
     fn stroke(&mut self, path: &[Pt], line: &Line) {
+        let (w, h) = (self.w as usize, self.h as usize);
+        if self.scratch.len() != w * h {
+            self.scratch = vec![0; w * h];
+        }
         let k = self.k();
-        let w = (line.width * k).max(1.0);
-        let mut polys: Vec<Vec<Pt>> = Vec::new();
+        let r = (line.width * k / 2.0).max(0.5);
         for piece in dashes(path, &line.dash) {
-            let piece: Vec<Pt> =
-                piece.iter().filter(|p| p.0.is_finite() && p.1.is_finite()).map(|p| (p.0 * k, p.1 * k)).collect();
-            for s in piece.windows(2) {
-                polys.push(band(s[0], s[1], w));
+            if piece.len() == 1 {
+                let p = (piece[0].0 * k, piece[0].1 * k);
+                self.capsule(p, p, r);
             }
-            // Round joins and caps.
-            if w >= 2.0 || piece.len() == 1 {
-                polys.extend(piece.iter().map(|p| disc(*p, w / 2.0)));
+            for s in piece.windows(2) {
+                let (a, b) = ((s[0].0 * k, s[0].1 * k), (s[1].0 * k, s[1].1 * k));
+                if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
+                    continue;
+                }
+                // Short pieces keep each capsule's box small.
+                let n = ((b.0 - a.0).hypot(b.1 - a.1) / 24.0).ceil().max(1.0) as usize;
+                for j in 0..n {
+                    let (t0, t1) = (j as f64 / n as f64, (j + 1) as f64 / n as f64);
+                    self.capsule(
+                        (a.0 + (b.0 - a.0) * t0, a.1 + (b.1 - a.1) * t0),
+                        (a.0 + (b.0 - a.0) * t1, a.1 + (b.1 - a.1) * t1),
+                        r,
+                    );
+                }
             }
         }
-        self.paint(&polys, line.color);
+        // The coverage, each pixel once, through the backend.
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.sort_unstable();
+        let pixels: Vec<((i32, i32), f64)> = touched
+            .iter()
+            .map(|&i| {
+                let a = f64::from(self.scratch[i]) / 255.0;
+                self.scratch[i] = 0;
+                (((i % w) as i32, (i / w) as i32), a)
+            })
+            .collect();
+        touched.clear();
+        self.touched = touched;
+        let rgb = (line.color.0, line.color.1, line.color.2);
+        self.run(|b| {
+            for (p, alpha) in pixels {
+                e(b.draw_pixel(p, BackendColor { alpha, rgb }))?;
+            }
+            Ok(())
+        });
     }
 
     fn text(&mut self, text: &str, at: Pt, style: &TextStyle) {
