@@ -8,14 +8,22 @@
 //! candidate must map every character of [`COVERAGE_PROBE`] to a glyph. A
 //! configured path that fails is an error, never silently replaced.
 //!
-//! Text is laid out and rasterised with `ab_glyph` here rather than through
-//! plotters: plotters' `ttf` feature falls back to any sans-serif font when
-//! the named one is missing (the boxes above), and its `ab_glyph` path
-//! cannot choose a face in a collection (`.ttc`: face 0 of Noto Sans CJK is
-//! the Japanese one, whose glyph forms differ from the Chinese ones).
+//! Text is drawn through plotters (see [`super::render`]) with its `ab_glyph`
+//! font registry, never its `ttf` one: the `ttf` feature falls back to any
+//! sans-serif font when the named one is missing (the boxes above), while a
+//! name missing from the `ab_glyph` registry is an error. The face is
+//! registered under an explicit name ([`CjkFont::plotters_name`]), never a
+//! generic family. `plotters::style::register_font` takes the bytes of a
+//! whole font file and always uses face 0, so for a collection (`.ttc`: face
+//! 0 of Noto Sans CJK is the Japanese one, whose glyph forms differ from the
+//! Chinese ones) the chosen face is first copied out into a standalone font
+//! ([`extract_face`]). Layout (widths for alignment, wrapping and label
+//! boxes) is measured here with `ab_glyph` on those same bytes, because
+//! plotters' layout box rounds widths to whole pixels and has no ascent or
+//! descent.
 
 use super::MapError;
-use ab_glyph::{Font, FontVec, GlyphId, PxScale, ScaleFont};
+use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -70,9 +78,15 @@ fn font_dirs() -> Vec<PathBuf> {
 pub(crate) struct CjkFont {
     /// The file.
     pub path: PathBuf,
-    /// Its family name (for SVG `font-family`), e.g. `Noto Sans CJK SC`.
-    pub family: String,
-    font: FontVec,
+    /// The name it is registered under in plotters' font registry, which is
+    /// also what plotters' SVG backend writes as `font-family`: its family
+    /// (e.g. `Noto Sans CJK SC`) followed by other Chinese families for viewers that lack it (no
+    /// generic family: plotters must never pick a font by itself). Two
+    /// files with the same family share the name; the one loaded last is
+    /// what plotters draws with.
+    pub plotters_name: String,
+    /// The face alone, as registered with plotters (leaked: fonts are cached for the process).
+    font: FontRef<'static>,
     /// Glyph-to-em ratio: PxScale = em × this.
     px_per_em: f32,
 }
@@ -106,11 +120,19 @@ impl CjkFont {
             }
         }
         let (_, index, family) = best.ok_or("a font collection with no face")?;
-        let font = FontVec::try_from_vec_and_index(bytes, index).map_err(|_| "not a usable font".to_string())?;
-        let missing: String = COVERAGE_PROBE.chars().filter(|c| font.glyph_id(*c) == GlyphId(0)).collect();
+        let face = if bytes.starts_with(b"ttcf") {
+            extract_face(&bytes, faces[index as usize] as usize).ok_or("a damaged font collection")?
+        } else {
+            bytes
+        };
+        let probe = FontRef::try_from_slice(&face).map_err(|_| "not a usable font".to_string())?;
+        let missing: String = COVERAGE_PROBE.chars().filter(|c| probe.glyph_id(*c) == GlyphId(0)).collect();
         if !missing.is_empty() {
             return Err(format!("has no Chinese glyphs (missing {missing})"));
         }
+        // Only a usable face is kept for the life of the process (plotters' registry wants 'static bytes).
+        let face: &'static [u8] = Box::leak(face.into_boxed_slice());
+        let font = FontRef::try_from_slice(face).map_err(|_| "not a usable font".to_string())?;
         let upem = font.units_per_em().unwrap_or(1000.0);
         let px_per_em = font.height_unscaled() / upem;
         let family = if family.is_empty() {
@@ -118,7 +140,21 @@ impl CjkFont {
         } else {
             family
         };
-        Ok(CjkFont { path: path.to_path_buf(), family, font, px_per_em })
+        let mut families = vec![family.replace([',', '\'', '"'], " ")];
+        for f in ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC"] {
+            if !families.iter().any(|x| x == f) {
+                families.push(f.to_string());
+            }
+        }
+        let plotters_name = families.join(", ");
+        plotters::style::register_font(&plotters_name, plotters::style::FontStyle::Normal, face)
+            .map_err(|_| "refused by plotters' font registry".to_string())?;
+        Ok(CjkFont { path: path.to_path_buf(), plotters_name, font, px_per_em })
+    }
+
+    /// Pixel height (ascent − descent) per em: plotters' text size for an em size.
+    pub fn px_per_em(&self) -> f64 {
+        f64::from(self.px_per_em)
     }
 
     fn scale(&self, em: f64) -> PxScale {
@@ -141,31 +177,41 @@ impl CjkFont {
         TextMetrics { width: f64::from(w), ascent: f64::from(sf.ascent()), descent: f64::from(-sf.descent()) }
     }
 
-    /// Characters of `text` the font has no glyph for (drawn as boxes).
-    pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
-        text.chars().filter(|c| !c.is_whitespace() && self.font.glyph_id(*c) == GlyphId(0)).collect()
-    }
-
-    /// Rasterises `text` with its baseline starting at (`x`, `y`) px; calls
-    /// `plot(px, py, coverage)` for each covered pixel.
-    pub fn rasterise(&self, text: &str, em: f64, x: f64, y: f64, mut plot: impl FnMut(i64, i64, f32)) {
-        let scale = self.scale(em);
+    /// Where plotters must be asked to draw each glyph of `text` so that it
+    /// lands where the font puts it, at plotters' text size `size` (px,
+    /// ascent − descent) with the baseline starting at (`x`, `y`): (glyph,
+    /// anchor) for a top-left anchored `draw_text` of that one glyph.
+    ///
+    /// Plotters' `ab_glyph` text (0.3.7) drops each glyph's left side bearing
+    /// (it places the glyph's ink box at the pen) and puts the ink top at
+    /// `trunc(size/2 + top)` below the anchor; drawing glyph by glyph from
+    /// these anchors undoes both, so spacing and baseline follow the font.
+    pub fn plotters_glyph_anchors(&self, text: &str, size: f64, x: f64, y: f64) -> Vec<(char, (i32, i32))> {
+        let scale = PxScale::from(size as f32);
         let sf = self.font.as_scaled(scale);
-        let mut pen = x as f32;
+        let (mut pen, base) = (x as f32, y.round() as i32);
         let mut prev: Option<GlyphId> = None;
+        let mut out = Vec::new();
         for c in text.chars() {
             let g = sf.glyph_id(c);
             if let Some(p) = prev {
                 pen += sf.kern(p, g);
             }
-            let glyph = g.with_scale_and_position(scale, ab_glyph::point(pen, y as f32));
-            if let Some(outline) = self.font.outline_glyph(glyph) {
+            if let Some(outline) = self.font.outline_glyph(sf.scaled_glyph(c)) {
                 let b = outline.px_bounds();
-                outline.draw(|gx, gy, cov| plot(b.min.x as i64 + i64::from(gx), b.min.y as i64 + i64::from(gy), cov));
+                let (left, top) = (b.min.x as i32, b.min.y as i32);
+                let plotters_top = (size as f32 / 2.0 + b.min.y) as i32;
+                out.push((c, (pen.round() as i32 + left, base + top - plotters_top)));
             }
             pen += sf.h_advance(g);
             prev = Some(g);
         }
+        out
+    }
+
+    /// Characters of `text` the font has no glyph for (drawn as boxes).
+    pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
+        text.chars().filter(|c| !c.is_whitespace() && self.font.glyph_id(*c) == GlyphId(0)).collect()
     }
 }
 
@@ -192,6 +238,32 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]))
+}
+
+/// Copies the face whose table directory starts at `face` out of a
+/// collection into a standalone font file (the tables it points to, with new
+/// offsets), so that it is face 0 for plotters' `register_font`.
+pub(crate) fn extract_face(b: &[u8], face: usize) -> Option<Vec<u8>> {
+    let n = be16(b, face + 4)? as usize;
+    let head = 12 + 16 * n;
+    let mut out = b.get(face..face + 12)?.to_vec();
+    let mut tables = Vec::with_capacity(n);
+    let mut at = head;
+    for i in 0..n {
+        let rec = face + 12 + 16 * i;
+        let (off, len) = (be32(b, rec + 8)? as usize, be32(b, rec + 12)? as usize);
+        let data = b.get(off..off.checked_add(len)?)?;
+        out.extend_from_slice(b.get(rec..rec + 8)?); // tag, checksum
+        out.extend_from_slice(&u32::try_from(at).ok()?.to_be_bytes());
+        out.extend_from_slice(&u32::try_from(len).ok()?.to_be_bytes());
+        tables.push(data);
+        at += len.div_ceil(4) * 4;
+    }
+    for t in tables {
+        out.extend_from_slice(t);
+        out.resize(out.len().div_ceil(4) * 4, 0);
+    }
+    Some(out)
 }
 
 /// Offsets of the faces in a font file: one for a plain font, several for a collection.
@@ -342,6 +414,31 @@ mod tests {
         faces.sort_by_key(|f| face_rank(f));
         assert_eq!(faces[0], "Noto Sans CJK SC");
         assert!(face_rank("WenQuanYi Micro Hei") < face_rank("WenQuanYi Micro Hei Mono"));
+    }
+
+    #[test]
+    fn a_face_copied_out_of_a_collection_is_that_face() {
+        let Some(p) = [
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        ]
+        .into_iter()
+        .find(|p| Path::new(p).exists()) else {
+            eprintln!("skipped: no font collection on this machine");
+            return;
+        };
+        let bytes = std::fs::read(p).unwrap();
+        let faces = face_offsets(&bytes).unwrap();
+        for (i, off) in faces.iter().enumerate() {
+            let one = extract_face(&bytes, *off as usize).unwrap();
+            assert_eq!(face_offsets(&one).unwrap(), vec![0]);
+            assert_eq!(family_name(&one, 0), family_name(&bytes, *off as usize));
+            let a = FontRef::try_from_slice(&one).unwrap();
+            let b = FontRef::try_from_slice_and_index(&bytes, i as u32).unwrap();
+            for c in COVERAGE_PROBE.chars() {
+                assert_eq!(a.glyph_id(c), b.glyph_id(c));
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::font::{CjkFont, TextMetrics};
 use super::projection::Projection;
-use super::render::{encode_png, Align, Canvas, Fill, Line, Pt, Raster, Rgb, Svg, TextStyle, WHITE};
+use super::render::{encode_png, Align, Canvas, Fill, Line, PlotPng, PlotSvg, Pt, Rgb, TextStyle, WHITE};
 use super::shape::{clip_path, clip_ring, decimate, Rect};
 use super::style::{ParkClass, Scale, GREY_TEXT, INK};
 use super::{MapConfig, MapError, MapSummary, RenderedMap, ZoneClass};
@@ -78,16 +78,17 @@ pub(crate) fn draw_twice(
         w: f64::from(cfg.width_px),
         h: f64::from(cfg.height_px),
     };
-    let mut raster = Raster::new(cfg.width_px, cfg.height_px, cfg.supersample, Arc::clone(font));
+    let png_err = |message| MapError::Write { path: "(PNG in memory)".into(), message };
+    let mut raster = PlotPng::new(cfg.width_px, cfg.height_px, cfg.supersample, Arc::clone(font));
     let drawn = draw(&mut raster, &ctx);
-    let (w, h, rgb) = raster.into_rgb();
-    let png = encode_png(w, h, &rgb, cfg.dpi)
-        .map_err(|message| MapError::Write { path: "(PNG in memory)".into(), message })?;
-    let mut svg = Svg::new(cfg.width_px, cfg.height_px, cfg.dpi, title, &font.family);
+    let (w, h, rgb) = raster.into_rgb().map_err(png_err)?;
+    let png = encode_png(w, h, &rgb, cfg.dpi).map_err(png_err)?;
+    let mut svg = PlotSvg::new(cfg.width_px, cfg.height_px, cfg.dpi, title, Arc::clone(font));
     draw(&mut svg, &ctx);
+    let svg = svg.finish().map_err(|message| MapError::Write { path: "(SVG in memory)".into(), message })?;
     let mut summary = drawn.summary.clone();
     summary.font = font.path.clone();
-    Ok((RenderedMap { png, svg: svg.finish(), summary }, drawn))
+    Ok((RenderedMap { png, svg, summary }, drawn))
 }
 
 /// Projected coordinates on the page.
