@@ -34,6 +34,16 @@ pub fn cgcs2000() -> Result<SpatialRef, gdal::errors::GdalError> {
 
 /// Reads `src` through GDAL.
 pub fn read(src: &Source, opts: &ReadOptions, each: &mut dyn FnMut(RawFeature)) -> Result<(), LoadError> {
+    let path = std::path::Path::new(&src.location);
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+        && !path.with_extension("dbf").exists()
+        && !path.with_extension("DBF").exists()
+    {
+        return Err(LoadError::Gdal {
+            file: src.location.clone(),
+            message: "its .dbf (the attribute table) is missing, so no feature has a park_id or block_id\nhint: copy the .dbf (and .prj, .cpg) that belongs with it into the same folder".into(),
+        });
+    }
     let ds = Dataset::open_ex(
         &src.location,
         DatasetOptions {

@@ -114,7 +114,10 @@ fn parse_feature(bytes: &[u8], index: usize, line: usize, column: usize) -> RawF
                 (line + e.line() - 1, e.column())
             };
             let msg = e.to_string();
-            let msg = msg.rfind(" at line ").map_or(msg.as_str(), |k| &msg[..k]).to_owned();
+            let mut msg = msg.rfind(" at line ").map_or(msg.as_str(), |k| &msg[..k]).to_owned();
+            if std::str::from_utf8(bytes).is_err() {
+                msg.push_str("; the text is not UTF-8 (GBK?): convert the file with `iconv -f GBK -t UTF-8`, GeoJSON is UTF-8 by definition");
+            }
             RawFeature {
                 index,
                 checked: None,

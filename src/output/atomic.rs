@@ -49,6 +49,7 @@ impl OutputSet {
         let mut done = Vec::new();
         for (tmp, target) in self.pending {
             tmp.as_file().sync_all().ok();
+            readable(tmp.as_file());
             tmp.persist(&target)
                 .map_err(|e| WriteError { path: target.display().to_string(), message: e.error.to_string() })?;
             done.push(target);
@@ -56,3 +57,27 @@ impl OutputSet {
         Ok(done)
     }
 }
+
+/// Temporary files left by a run that was killed more than an hour ago.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let hour = std::time::Duration::from_secs(3600);
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let old =
+            e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok()).is_some_and(|d| d > hour);
+        if name.starts_with(".yuanqu-") && name.ends_with(".tmp") && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Output files are for others to read too (temporary files start 0600).
+#[cfg(unix)]
+fn readable(f: &std::fs::File) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
+}
+
+#[cfg(not(unix))]
+fn readable(_: &std::fs::File) {}

@@ -179,3 +179,38 @@ fn a_shapefile_in_metres_without_prj_asks_for_crs() {
     assert!(text.contains("--crs") && text.contains("EPSG:4546"), "{text}");
     yuanqu_ok(&["check", d.to_str().unwrap(), "--crs", "EPSG:4546", "--out", out.to_str().unwrap(), "-q"], 0);
 }
+
+#[test]
+fn gbk_text_names_the_encoding_and_a_2_gb_non_geometry_file_stops_at_once() {
+    let t = tmp();
+    let d = t.path();
+    // 园区 in GBK: D4 B0 C7 F8
+    let mut bytes = b"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"park_id\":\"P1\",\"block_id\":\"P1-1\",\"park_name\":\"".to_vec();
+    bytes.extend_from_slice(&[0xD4, 0xB0, 0xC7, 0xF8]);
+    bytes.extend_from_slice(format!("\"}},\"geometry\":{}}}]}}", rect(111.0, 40.0, 111.01, 40.01)).as_bytes());
+    std::fs::write(d.join("parks.geojson"), &bytes).unwrap();
+    let text = yuanqu_ok(&["check", d.to_str().unwrap(), "--out", d.join("o").to_str().unwrap()], 2);
+    assert!(text.contains("GBK") && text.contains("iconv"), "{text}");
+    // a sparse 2 GB file of zero bytes: refused at its first byte, not read through
+    let big = d.join("big.geojson");
+    std::fs::File::create(&big).unwrap().set_len(2 << 30).unwrap();
+    let start = std::time::Instant::now();
+    let text = yuanqu_ok(&["check", "--parks", big.to_str().unwrap(), "--out", d.join("o").to_str().unwrap()], 2);
+    assert!(text.contains("big.geojson") && text.contains("not GeoJSON"), "{text}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(60), "it read the whole file");
+}
+
+#[test]
+fn a_shapefile_without_its_dbf_is_an_error_naming_it() {
+    let t = tmp();
+    let d = t.path();
+    write_fc(&d.join("a.geojson"), &[(r#"{"park_id":"P1","block_id":"P1-1"}"#, &rect(111.0, 40.0, 111.01, 40.01))]);
+    let s = Command::new("ogr2ogr").arg(d.join("parks.shp")).arg(d.join("a.geojson")).status().expect("ogr2ogr runs");
+    assert!(s.success());
+    std::fs::remove_file(d.join("parks.dbf")).unwrap();
+    std::fs::remove_file(d.join("a.geojson")).unwrap();
+    let o = yuanqu(&["check", d.to_str().unwrap(), "--out", d.join("o").to_str().unwrap()]);
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(text.contains("parks.shp") && text.contains(".dbf"), "{text}");
+}
