@@ -16,6 +16,7 @@ impl OutputSet {
     pub fn new(dir: &Path) -> Result<OutputSet, WriteError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| WriteError { path: dir.display().to_string(), message: e.to_string() })?;
+        remove_stale_temporaries(dir);
         Ok(OutputSet { dir: dir.to_path_buf(), pending: Vec::new() })
     }
 
