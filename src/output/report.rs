@@ -88,7 +88,7 @@ pub fn markdown(
         cfg.area.approved_deviation_share * 100.0
     );
     s.push_str(&ev_report::thresholds_markdown(&cfg.evaluation, ev));
-    let _ = writeln!(s, "\n## Parks by league\n");
+    s.push('\n');
     s.push_str(&ev_report::league_tables_markdown(ev, facts));
     if let Some((plan, after)) = consolidation {
         s.push_str(&consolidation_markdown(a, ev, plan, after));
