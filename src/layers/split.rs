@@ -74,6 +74,8 @@ pub struct Splitter<R> {
     pub saw_features: bool,
     /// Brace depth inside an object element of `features` (fast path).
     obj_depth: usize,
+    /// Bytes asked of the reader per fill: starts small, doubles up to [`CHUNK`].
+    chunk: usize,
 }
 
 const CHUNK: usize = 4 << 20;
@@ -83,7 +85,7 @@ impl<R: Read> Splitter<R> {
     pub fn new(reader: R) -> Self {
         Splitter {
             reader,
-            buf: Vec::with_capacity(CHUNK * 2),
+            buf: Vec::new(),
             pos: 0,
             eof: false,
             mode: Mode::Start,
@@ -100,6 +102,7 @@ impl<R: Read> Splitter<R> {
             first_chunk: true,
             saw_features: false,
             obj_depth: 0,
+            chunk: 64 << 10,
         }
     }
 
@@ -127,7 +130,8 @@ impl<R: Read> Splitter<R> {
                 (self.last_string.0.saturating_sub(keep_from), self.last_string.1.saturating_sub(keep_from));
         }
         let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
+        self.buf.resize(old + self.chunk, 0);
+        self.chunk = (self.chunk * 2).min(CHUNK);
         let n = loop {
             match self.reader.read(&mut self.buf[old..]) {
                 Ok(n) => break n,
