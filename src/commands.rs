@@ -134,6 +134,9 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     // fail early on an unwritable output folder, before any work
     let mut out = OutputSet::new(&o.out)?;
     let req = request(o)?;
+    // the inputs' sha256 (for run.json) are computed beside the analysis, not after it
+    let layers = req.layers.clone();
+    let digests = std::thread::spawn(move || run_json::inputs(&layers));
     let mut analysis = pipeline::run_with(&req, progress)?;
     let t = std::time::Instant::now();
     let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson"];
@@ -224,7 +227,7 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     let info = run_json::RunInfo {
         tool: format!("yuanqu {}", env!("CARGO_PKG_VERSION")),
         command: o.scope.name(),
-        inputs: run_json::inputs(&req.layers),
+        inputs: digests.join().unwrap_or_else(|_| run_json::inputs(&req.layers)),
         config: &req.config,
         account: &analysis.account,
         findings: run_json::FindingCounts { violation: counts[0], warning: counts[1], info: counts[2] },
