@@ -22,8 +22,8 @@ pub(crate) fn clip_if_large<'a>(
 ) -> std::borrow::Cow<'a, MultiPolygon<f64>> {
     use geo::CoordsIter;
     let win = window_around(small_box);
-    let larger = big_box.width() * big_box.height() > 4.0 * win.width() * win.height();
-    if larger && big.coords_count() > 256 {
+    let larger = big_box.width() * big_box.height() > 1.5 * win.width() * win.height();
+    if larger && big.coords_count() > 64 {
         std::borrow::Cow::Owned(crate::geom::clip::clip_to_rect(big, win))
     } else {
         std::borrow::Cow::Borrowed(big)
