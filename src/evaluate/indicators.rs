@@ -197,6 +197,8 @@ impl Builtup {
 /// else the declared figure, else none.
 pub(crate) fn resolve_builtup(facts: &ParkFacts) -> (Option<Builtup>, BuiltupSource) {
     let to_dec = |x: f64| {
+        // an empty sum of f64 is -0.0: a measured zero is still a zero, not "negative"
+        let x = if x == 0.0 { 0.0 } else { x };
         Decimal::from_f64(x)
             .filter(|d| !d.is_sign_negative())
             .map(|d| d.round_dp_with_strategy(AREA_DECIMALS, ROUNDING).normalize())
@@ -701,6 +703,11 @@ leading_output_wan";
         let t = table("F,F-1,100,10,5,10,3,3,1,1,10,0,70\n");
         let e = evaluate(&[park("F", &["F-1"], None)], Some(&t), &EvaluationConfig::default());
         assert_eq!(e.parks[0].builtup_source, BuiltupSource::None);
+        // regression: a measured built-up area of -0.0 (an empty f64 sum) is a measured zero
+        let z = ParkFacts { builtup_mu: Some(Mu(-0.0)), ..ParkFacts::default() };
+        let (b, source) = resolve_builtup(&z);
+        assert_eq!(source, BuiltupSource::Measured);
+        assert_eq!(b.map(|b| b.mu), Some(Decimal::ZERO));
         assert_eq!(e.parks[0].builtup_mu, None);
         assert_eq!(e.parks[0].e6_tax_per_mu, None);
         let m = e.findings.iter().find(|f| f.rule == "E6").map(|f| f.message.clone()).unwrap_or_default();
