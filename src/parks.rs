@@ -96,6 +96,12 @@ pub fn out_of_scope(park_type: Option<&str>, cfg: &ScopeConfig) -> bool {
 
 /// Groups blocks into parks (ordered by park_id) and measures each union.
 pub fn group(blocks: &[Block], scope: &ScopeConfig) -> (Vec<Park>, Vec<Finding>) {
+    let block_area: Vec<Mu> = blocks.iter().map(|b| Mu::from_m2(area_m2(&b.geom))).collect();
+    group_measured(blocks, &block_area, scope)
+}
+
+/// [`group`] with the blocks' geodesic areas already measured (same order).
+pub fn group_measured(blocks: &[Block], block_area: &[Mu], scope: &ScopeConfig) -> (Vec<Park>, Vec<Finding>) {
     let mut by_park: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, b) in blocks.iter().enumerate() {
         by_park.entry(b.park_id.as_str()).or_default().push(i);
@@ -113,7 +119,7 @@ pub fn group(blocks: &[Block], scope: &ScopeConfig) -> (Vec<Park>, Vec<Finding>)
             // The park's area is the sum of its blocks' areas when they do not
             // overlap (they may share edges): the union drops collinear
             // vertices, and with geodesic edges that would shift the area.
-            let sum_m2: f64 = idx.iter().map(|&i| area_m2(&blocks[i].geom)).sum();
+            let sum_m2: f64 = idx.iter().map(|&i| block_area[i].m2()).sum();
             let union_m2 = area_m2(&geom);
             let area_m2_used = if (sum_m2 - union_m2).abs() <= 1e-4 * sum_m2 {
                 sum_m2

@@ -177,6 +177,15 @@ pub struct Analysis {
     pub timings: Timings,
 }
 
+impl Analysis {
+    /// Whether more than half of park `i` lies in prohibited zones: such a
+    /// park cannot receive merges (C3).
+    pub fn mostly_prohibited(&self, i: usize) -> bool {
+        let (_, prohibited) = self.park_zoning[i];
+        self.parks[i].area.0 > 0.0 && prohibited.0 / self.parks[i].area.0 > 0.5
+    }
+}
+
 fn load<T>(
     src: &Source,
     kind: LayerKind,
@@ -247,7 +256,7 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
     let mut blocks = blocks_l.records;
     findings.extend(parks::fill_counties(&mut blocks, &counties_l.records));
     let block_area: Vec<Mu> = blocks.par_iter().map(|b| area_mu(&b.geom)).collect();
-    let (parks, scope_findings) = parks::group(&blocks, &cfg.scope);
+    let (parks, scope_findings) = parks::group_measured(&blocks, &block_area, &cfg.scope);
     findings.extend(scope_findings);
     lap("areas", &mut timings);
 

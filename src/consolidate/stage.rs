@@ -36,7 +36,6 @@ pub fn parties(a: &Analysis, ev: &Evaluation) -> (Vec<MergeParty>, Vec<Finding>)
             continue;
         };
         let ind = by_id.get(p.park_id.as_str());
-        let (_, prohibited) = a.park_zoning[i];
         out.push(MergeParty {
             park_id: p.park_id.clone(),
             county_adcode: county,
@@ -44,7 +43,7 @@ pub fn parties(a: &Analysis, ev: &Evaluation) -> (Vec<MergeParty>, Vec<Finding>)
             in_scope: p.in_scope,
             underperforming: ind.and_then(|x| x.underperforming) == Some(true),
             score: ind.and_then(|x| x.score).and_then(|d| d.to_f64()),
-            z2_majority: p.area.0 > 0.0 && prohibited.0 / p.area.0 > 0.5,
+            z2_majority: a.mostly_prohibited(i),
             leading_industries: p.leading_industries.clone(),
             block_ids: p.blocks.iter().map(|&b| a.blocks[b].block_id.clone()).collect(),
             geom: p.geom.clone(),

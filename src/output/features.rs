@@ -1,7 +1,6 @@
 //! The properties of each output layer, named as DATA.md says.
 
 use super::geojson::{num, text};
-use crate::model::ZoneClass;
 use crate::pipeline::Analysis;
 use crate::zoning::{rule_for, severity_for};
 use geo::Geometry;
@@ -128,17 +127,6 @@ pub fn park_props(a: &Analysis, i: usize) -> Map<String, Value> {
     m.insert("prohibited_share".into(), num(share(q.0, p.area.0), SHARE_DECIMALS));
     m.insert("county_strong".into(), p.county_adcode.as_deref().map_or(Value::Null, |c| a.strong.contains(c).into()));
     m
-}
-
-/// Whether most of a park lies in prohibited zones (not a receiver, C3).
-pub fn mostly_prohibited(a: &Analysis, i: usize) -> bool {
-    let (_, q) = a.park_zoning[i];
-    a.parks[i].area.0 > 0.0 && q.0 / a.parks[i].area.0 > 0.5
-}
-
-/// The zone class names, for legends and reports.
-pub fn class_names() -> [(ZoneClass, &'static str); 2] {
-    [(ZoneClass::Restricted, "限制开发区域"), (ZoneClass::Prohibited, "禁止开发区域")]
 }
 
 /// `merges.geojson`: one LineString per merge between the two parks' closest

@@ -13,7 +13,7 @@ fn dec(x: Option<rust_decimal::Decimal>, digits: u32) -> String {
 }
 
 fn grade(p: Option<&ParkIndicators>) -> Option<char> {
-    p.and_then(|p| p.grade).and_then(|g| format!("{g:?}").chars().next())
+    p.and_then(|p| p.grade).and_then(|g| g.as_str().chars().next())
 }
 
 /// The map data of a run; `run_date` is printed under the title.
@@ -69,7 +69,7 @@ pub fn map_data(a: &Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_d
                 row("亩均投资 E5 (万元/亩)", &|p| dec(p.e5_investment_per_mu, 1)),
                 row("亩均税收 E6 (万元/亩)", &|p| dec(p.e6_tax_per_mu, 2)),
                 row("综合得分", &|p| dec(p.score, 1)),
-                row("等级", &|p| p.grade.map_or("—".into(), |g| format!("{g:?}"))),
+                row("等级", &|p| p.grade.map_or("—".into(), |g| g.as_str().to_owned())),
             ];
             table.push((
                 "整合原因".into(),

@@ -166,7 +166,7 @@ fn consolidation_markdown(
         };
         let blocks_after = after.facts.iter().find(|f| &f.park_id == to).map_or(0, |f| f.block_ids.len());
         let blocks_before = a.parks.iter().find(|p| &p.park_id == to).map_or(0, |p| p.blocks.len());
-        let g = |p: &crate::evaluate::ParkIndicators| p.grade.map(|g| format!("{g:?}")).unwrap_or_else(|| "—".into());
+        let g = |p: &crate::evaluate::ParkIndicators| p.grade.map_or("—", |g| g.as_str()).to_owned();
         let _ = writeln!(
             s,
             "| {to} {} | {} | {blocks_before} → {blocks_after} | {} → {} | {} → {} | {} → {} | {} → {} | {} → {} | {} → {} |",
