@@ -22,7 +22,37 @@ pub fn ellipsoid() -> &'static Geodesic {
 }
 
 /// Area of the region a closed ring encloses, m², whatever its orientation.
+///
+/// Rings up to [`LOCAL_EXTENT_DEG`] across are measured in an ellipsoidal
+/// Lambert azimuthal equal-area projection centred on the ring ([`local_ring_area_m2`]),
+/// larger ones with GeographicLib's geodesic polygon ([`geodesic_ring_area_m2`]).
 pub fn ring_area_m2(ring: &LineString<f64>) -> f64 {
+    let pts = &ring.0;
+    if pts.len() < 4 {
+        return 0.0;
+    }
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for c in pts {
+        x0 = x0.min(c.x);
+        x1 = x1.max(c.x);
+        y0 = y0.min(c.y);
+        y1 = y1.max(c.y);
+    }
+    if x1 - x0 <= LOCAL_EXTENT_DEG && y1 - y0 <= LOCAL_EXTENT_DEG && y0.abs().max(y1.abs()) < 80.0 {
+        local_ring_area_m2(pts, 0.5 * (x0 + x1), 0.5 * (y0 + y1))
+    } else {
+        geodesic_ring_area_m2(ring)
+    }
+}
+
+/// Rings at most this many degrees across (in longitude and in latitude)
+/// are measured with [`local_ring_area_m2`].
+pub const LOCAL_EXTENT_DEG: f64 = 0.03;
+
+/// Area of a closed ring, m², with GeographicLib's algorithm: the polygon
+/// whose edges are geodesics between the stored vertices (as pyproj's
+/// `Geod.polygon_area_perimeter`).
+pub fn geodesic_ring_area_m2(ring: &LineString<f64>) -> f64 {
     let pts = &ring.0;
     if pts.len() < 4 {
         return 0.0;
@@ -34,6 +64,55 @@ pub fn ring_area_m2(ring: &LineString<f64>) -> f64 {
     }
     let (_, area, _) = pa.compute(true);
     area.abs()
+}
+
+/// Area of a closed ring, m², in the ellipsoidal Lambert azimuthal
+/// equal-area projection centred at (`lon0`, `lat0`) (Snyder 1987, §24).
+///
+/// The projection keeps areas of the ellipsoid exactly. Edges, straight in
+/// the projection, are bowed back to the geodesic by a per-edge term (see
+/// the shoelace below), so this differs from [`geodesic_ring_area_m2`] by
+/// under 0.1 m² for rings up to [`LOCAL_EXTENT_DEG`] across (tested against
+/// GeographicLib), at about a tenth of the cost.
+pub fn local_ring_area_m2(pts: &[geo::Coord<f64>], lon0: f64, lat0: f64) -> f64 {
+    let e2 = GRS80_F * (2.0 - GRS80_F);
+    let e = e2.sqrt();
+    let q = |sin_phi: f64| {
+        let es = e * sin_phi;
+        (1.0 - e2) * (sin_phi / (1.0 - es * es) - (0.5 / e) * ((1.0 - es) / (1.0 + es)).ln())
+    };
+    let qp = q(1.0);
+    let rq = GRS80_A * (0.5 * qp).sqrt();
+    let (s1, c1) = lat0.to_radians().sin_cos();
+    let sin_b1 = q(s1) / qp;
+    let cos_b1 = (1.0 - sin_b1 * sin_b1).sqrt();
+    let m1 = c1 / (1.0 - e2 * s1 * s1).sqrt();
+    let d = GRS80_A * m1 / (rq * cos_b1);
+    let project = |c: &geo::Coord<f64>| {
+        let sin_b = q(c.y.to_radians().sin()) / qp;
+        let cos_b = (1.0 - sin_b * sin_b).sqrt();
+        let (sl, cl) = (c.x - lon0).to_radians().sin_cos();
+        let b = rq * (2.0 / (1.0 + sin_b1 * sin_b + cos_b1 * cos_b * cl)).sqrt();
+        (b * d * cos_b * sl, (b / d) * (cos_b1 * sin_b - sin_b1 * cos_b * cl))
+    };
+    // Shoelace over the projected vertices (the last repeats the first),
+    // each edge's term corrected for the geodesic's bow in the projection:
+    // on a sphere of radius R an azimuthal equal-area map is the gnomonic
+    // one (where geodesics are straight) shrunk radially by 1 − 3ρ²/(8R²),
+    // and integrating x dy − y dx along the bowed image of a straight edge
+    // A→B gives (A × B)·(1 + |B − A|²/(8R²)) instead of A × B. R² is the
+    // Gaussian radius M·N at the centre.
+    let r2 = GRS80_A * GRS80_A * (1.0 - e2) / ((1.0 - e2 * s1 * s1) * (1.0 - e2 * s1 * s1));
+    let k = 1.0 / (8.0 * r2);
+    let mut twice = 0.0;
+    let mut prev = project(&pts[0]);
+    for c in &pts[1..] {
+        let p = project(c);
+        let (dx, dy) = (p.0 - prev.0, p.1 - prev.1);
+        twice += (prev.0 * p.1 - p.0 * prev.1) * (1.0 + k * (dx * dx + dy * dy));
+        prev = p;
+    }
+    (0.5 * twice).abs()
 }
 
 /// Area of a polygon, m²: exterior minus holes.
@@ -51,7 +130,7 @@ pub fn area_mu(mp: &MultiPolygon<f64>) -> Mu {
     Mu::from_m2(area_m2(mp))
 }
 
-/// Geodesic perimeter of a polygon's rings, metres.
+/// Geodesic perimeter of a polygon's rings, metres (GeographicLib inverse per edge).
 pub fn perimeter_m(p: &Polygon<f64>) -> f64 {
     let g = ellipsoid();
     std::iter::once(p.exterior())
@@ -60,6 +139,30 @@ pub fn perimeter_m(p: &Polygon<f64>) -> f64 {
         .map(|l| {
             let d: f64 = geographiclib_rs::InverseGeodesic::inverse(g, l.start.y, l.start.x, l.end.y, l.end.x);
             d
+        })
+        .sum()
+}
+
+/// Perimeter of a polygon's rings, metres, from the ellipsoid's local scale
+/// at each edge's mid-latitude: the meridian radius M(φ) and the parallel
+/// radius N(φ)·cos φ. For the short edges of blocks and their overlaps
+/// (up to a few km) it agrees with the geodesic length to better than
+/// 1e-7 relative (tested against GeographicLib) at a twentieth of the cost;
+/// it is meant for mean widths, not for long lines.
+pub fn perimeter_local_m(p: &Polygon<f64>) -> f64 {
+    let e2 = GRS80_F * (2.0 - GRS80_F);
+    std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .flat_map(|r| r.lines())
+        .map(|l| {
+            let phi = (0.5 * (l.start.y + l.end.y)).to_radians();
+            let (s, c) = phi.sin_cos();
+            let w2 = 1.0 - e2 * s * s;
+            let n = GRS80_A / w2.sqrt();
+            let m = n * (1.0 - e2) / w2;
+            let dx = (l.end.x - l.start.x).to_radians() * n * c;
+            let dy = (l.end.y - l.start.y).to_radians() * m;
+            dx.hypot(dy)
         })
         .sum()
 }
@@ -118,6 +221,60 @@ mod tests {
         let with_hole = Polygon::new(outer.exterior().clone(), vec![hole.exterior().clone()]);
         let want = polygon_area_m2(&outer) - polygon_area_m2(&hole);
         assert!((polygon_area_m2(&with_hole) - want).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_local_perimeter_agrees_with_the_geodesic_one_on_block_sized_rings() {
+        // rings of 3 to 40 edges, 10 m to 3 km across, over Inner Mongolia's latitudes
+        let mut seed = 7u64;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..500 {
+            let (lon0, lat0) = (97.0 + 29.0 * rnd(), 37.0 + 16.0 * rnd());
+            let size = 10f64.powf(1.0 + 2.5 * rnd()) / 111_000.0;
+            let n = 3 + (rnd() * 38.0) as usize;
+            let mut pts: Vec<(f64, f64)> = (0..n)
+                .map(|i| {
+                    let t = std::f64::consts::TAU * (i as f64 + 0.5 * rnd()) / n as f64;
+                    let r = size * (0.3 + 0.7 * rnd());
+                    (lon0 + r * t.cos(), lat0 + r * t.sin())
+                })
+                .collect();
+            pts.push(pts[0]);
+            let p = Polygon::new(LineString::from(pts), vec![]);
+            let (exact, local) = (perimeter_m(&p), perimeter_local_m(&p));
+            assert!(((local - exact) / exact).abs() < 1e-7, "{local} vs {exact} for {p:?}");
+        }
+    }
+
+    #[test]
+    fn the_local_area_agrees_with_geographiclib_to_a_tenth_of_a_square_metre() {
+        let mut seed = 11u64;
+        let mut rnd = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut worst: f64 = 0.0;
+        for _ in 0..500 {
+            let (lon0, lat0) = (73.0 + 62.0 * rnd(), 18.0 + 35.0 * rnd());
+            let size = 10f64.powf(-4.0 + 2.52 * rnd()); // 0.0001° to 0.033°
+            let n = 3 + (rnd() * 60.0) as usize;
+            let mut pts: Vec<(f64, f64)> = (0..n)
+                .map(|i| {
+                    let t = std::f64::consts::TAU * (i as f64 + 0.5 * rnd()) / n as f64;
+                    let r = 0.5 * size * (0.3 + 0.7 * rnd());
+                    (lon0 + r * t.cos(), lat0 + r * t.sin())
+                })
+                .collect();
+            pts.push(pts[0]);
+            let ring = LineString::from(pts);
+            let (exact, fast) = (geodesic_ring_area_m2(&ring), ring_area_m2(&ring));
+            worst = worst.max((fast - exact).abs());
+        }
+        eprintln!("worst {worst:e}");
+        assert!(worst < 0.1, "worst difference {worst:e} m²");
     }
 
     #[test]

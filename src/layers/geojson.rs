@@ -36,45 +36,33 @@ const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads GeoJSON from `reader`; `file` names it in errors.
 ///
-/// The stream is split into features by [`super::split`] and each batch of
-/// features is parsed in parallel; `each` still sees them in file order.
-pub fn read<R: Read>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
+/// The stream is split into features by [`super::split`]; while one batch of
+/// features is parsed and validated in parallel, the next batch is being
+/// split. `each` still sees the features in file order.
+pub fn read<R: Read + Send>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
     use super::split::{Piece, SplitOrIo, Splitter};
-    use rayon::prelude::*;
     let mut sp = Splitter::new(reader);
+    let split_err = |e: SplitOrIo| match e {
+        SplitOrIo::Io(e) => LoadError::io(file, e),
+        SplitOrIo::Split(e) => {
+            LoadError::Syntax { file: file.to_owned(), line: e.line, column: e.column, message: e.message }
+        }
+    };
+    let split_next = |sp: &mut Splitter<R>| -> Result<(bool, Vec<Piece>), SplitOrIo> {
+        let mut pieces = Vec::new();
+        let more = sp.split(BATCH_BYTES, &mut pieces)?;
+        Ok((more, pieces))
+    };
     let mut info = FileInfo::default();
     let mut kind: Option<String> = None;
-    let mut pieces = Vec::new();
     let mut index = 0usize;
+    let (mut more, mut pieces) = split_next(&mut sp).map_err(split_err)?;
     loop {
-        pieces.clear();
-        let more = sp.split(BATCH_BYTES, &mut pieces).map_err(|e| match e {
-            SplitOrIo::Io(e) => LoadError::io(file, e),
-            SplitOrIo::Split(e) => {
-                LoadError::Syntax { file: file.to_owned(), line: e.line, column: e.column, message: e.message }
-            }
-        })?;
-        let mut numbered = Vec::with_capacity(pieces.len());
-        for p in &pieces {
-            numbered.push((index, p));
-            if matches!(p, Piece::Feature { .. }) {
-                index += 1;
-            }
-        }
-        let parsed: Vec<Option<RawFeature>> = numbered
-            .par_iter()
-            .map(|(i, p)| match p {
-                Piece::Feature { bytes, line, column } => {
-                    let mut f = parse_feature(bytes, *i, *line, *column);
-                    // validation is the other half of the cost: do it here, in parallel
-                    if let Ok(g) = &f.geometry {
-                        f.checked = Some(crate::geom::validate::check(g));
-                    }
-                    Some(f)
-                }
-                Piece::Member(..) => None,
-            })
-            .collect();
+        let first = index;
+        index += pieces.iter().filter(|p| matches!(p, Piece::Feature { .. })).count();
+        // parse this batch while the next one is split
+        let (parsed, next) =
+            rayon::join(|| parse_batch(&pieces, first), || if more { Some(split_next(&mut sp)) } else { None });
         for (piece, feature) in pieces.iter().zip(parsed) {
             match (piece, feature) {
                 (_, Some(f)) => each(f),
@@ -86,8 +74,9 @@ pub fn read<R: Read>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) ->
                 _ => {}
             }
         }
-        if !more {
-            break;
+        match next {
+            Some(r) => (more, pieces) = r.map_err(split_err)?,
+            None => break,
         }
     }
     info.features = index;
@@ -98,6 +87,35 @@ pub fn read<R: Read>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) ->
         Some(other) => Err(fail(&format!("the top-level object is a {other}, not a FeatureCollection"))),
         None => Err(fail("the top-level object has no \"type\": it is not GeoJSON")),
     }
+}
+
+/// Parses and validates the features of one batch in parallel; `first` is
+/// the index of its first feature. Members give `None`.
+fn parse_batch(pieces: &[super::split::Piece], first: usize) -> Vec<Option<RawFeature>> {
+    use super::split::Piece;
+    use rayon::prelude::*;
+    let mut numbered = Vec::with_capacity(pieces.len());
+    let mut index = first;
+    for p in pieces {
+        numbered.push((index, p));
+        if matches!(p, Piece::Feature { .. }) {
+            index += 1;
+        }
+    }
+    numbered
+        .par_iter()
+        .map(|(i, p)| match p {
+            Piece::Feature { bytes, line, column } => {
+                let mut f = parse_feature(bytes, *i, *line, *column);
+                // validation is the other half of the cost: do it here, in parallel
+                if let Ok(g) = &f.geometry {
+                    f.checked = Some(crate::geom::validate::check(g));
+                }
+                Some(f)
+            }
+            Piece::Member(..) => None,
+        })
+        .collect()
 }
 
 /// Parses one feature's text; text that is not JSON rejects this feature
@@ -231,16 +249,27 @@ impl<'de> Visitor<'de> for GeometrySeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut kind: Option<String> = None;
-        let mut coords: Option<Node> = None;
+        let mut coords: Option<&'de serde_json::value::RawValue> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "type" => kind = Some(map.next_value()?),
-                "coordinates" => coords = Some(map.next_value::<Node>()?),
+                "coordinates" => coords = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
+        // the fast path reads well-formed coordinates; anything else goes
+        // through the general reader, which says what is wrong
+        if let (Some(k @ ("Polygon" | "MultiPolygon")), Some(raw)) = (kind.as_deref(), coords) {
+            if let Some(polys) = super::coords::polygons(raw.get().as_bytes(), k == "MultiPolygon") {
+                return Ok(from_rings(polys, k == "MultiPolygon"));
+            }
+        }
+        let coords = match coords {
+            Some(raw) => Some(serde_json::from_str::<Node>(raw.get()).map_err(de::Error::custom)?),
+            None => None,
+        };
         Ok(to_multipolygon(kind.as_deref(), coords))
     }
 }
@@ -387,45 +416,72 @@ fn to_multipolygon(kind: Option<&str>, coords: Option<Node>) -> Result<MultiPoly
     Ok(MultiPolygon(polys))
 }
 
-fn polygon(rings: Vec<Node>, part: Option<usize>) -> Result<Polygon<f64>, GeomProblem> {
-    let at = |r: usize| match part {
+/// Builds the multipolygon from rings the fast path read, with the same
+/// checks (empty, unclosed) as [`polygon`].
+fn from_rings(polys: Vec<super::coords::PolygonRings>, multi: bool) -> Result<MultiPolygon<f64>, GeomProblem> {
+    let mut out = Vec::with_capacity(polys.len());
+    for (i, rings) in polys.into_iter().enumerate() {
+        out.push(closed_polygon(rings, multi.then_some(i))?);
+    }
+    Ok(MultiPolygon(out))
+}
+
+fn ring_label(part: Option<usize>, r: usize) -> String {
+    match part {
         Some(p) => format!("polygon {p} ring {r}"),
         None => format!("ring {r}"),
-    };
-    if rings.is_empty() {
-        return Err(GeomProblem::Empty);
     }
-    let mut out: Vec<LineString<f64>> = Vec::with_capacity(rings.len());
+}
+
+fn polygon(rings: Vec<Node>, part: Option<usize>) -> Result<Polygon<f64>, GeomProblem> {
+    let mut out: Vec<Vec<Coord<f64>>> = Vec::with_capacity(rings.len());
     for (r, ring) in rings.into_iter().enumerate() {
+        let at = || ring_label(part, r);
         let pts = match ring {
             Node::List(pts) => pts,
-            Node::Bad(why) => return Err(GeomProblem::Unreadable(format!("{}: {why}", at(r)))),
-            Node::Pos(..) => return Err(GeomProblem::Unreadable(format!("{} is a position, not a ring", at(r)))),
+            Node::Bad(why) => return Err(GeomProblem::Unreadable(format!("{}: {why}", at()))),
+            Node::Pos(..) => return Err(GeomProblem::Unreadable(format!("{} is a position, not a ring", at()))),
         };
         let mut cs = Vec::with_capacity(pts.len());
         for p in pts {
             match p {
                 Node::Pos(x, y) => cs.push(Coord { x, y }),
-                Node::Bad(why) => return Err(GeomProblem::Unreadable(format!("{}: {why}", at(r)))),
+                Node::Bad(why) => return Err(GeomProblem::Unreadable(format!("{}: {why}", at()))),
                 Node::List(_) => {
-                    return Err(GeomProblem::Unreadable(format!("{}: an array where a position belongs", at(r))))
+                    return Err(GeomProblem::Unreadable(format!("{}: an array where a position belongs", at())))
                 }
             }
         }
-        if cs.is_empty() {
-            return Err(GeomProblem::Empty);
-        }
-        if cs.first() != cs.last() {
-            let (a, b) = (cs[0], cs[cs.len() - 1]);
-            return Err(GeomProblem::Unclosed(format!(
-                "{} is not closed: it starts at ({}, {}) and ends at ({}, {})",
-                at(r),
-                a.x,
-                a.y,
-                b.x,
-                b.y
-            )));
-        }
+        check_ring(&cs, part, r)?;
+        out.push(cs);
+    }
+    closed_polygon(out, part)
+}
+
+/// A ring must have positions, and end where it starts.
+fn check_ring(cs: &[Coord<f64>], part: Option<usize>, r: usize) -> Result<(), GeomProblem> {
+    let (Some(&a), Some(&b)) = (cs.first(), cs.last()) else { return Err(GeomProblem::Empty) };
+    if a != b {
+        return Err(GeomProblem::Unclosed(format!(
+            "{} is not closed: it starts at ({}, {}) and ends at ({}, {})",
+            ring_label(part, r),
+            a.x,
+            a.y,
+            b.x,
+            b.y
+        )));
+    }
+    Ok(())
+}
+
+/// A polygon from its rings, each checked to be non-empty and closed.
+fn closed_polygon(rings: Vec<Vec<Coord<f64>>>, part: Option<usize>) -> Result<Polygon<f64>, GeomProblem> {
+    if rings.is_empty() {
+        return Err(GeomProblem::Empty);
+    }
+    let mut out: Vec<LineString<f64>> = Vec::with_capacity(rings.len());
+    for (r, cs) in rings.into_iter().enumerate() {
+        check_ring(&cs, part, r)?;
         out.push(LineString(cs));
     }
     let exterior = out.remove(0);

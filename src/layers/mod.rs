@@ -4,6 +4,7 @@
 //! feature's properties and either its polygonal geometry or the problem
 //! with it. [`records`] turns them into typed, validated records.
 
+pub mod coords;
 pub mod discover;
 #[cfg(feature = "gdal")]
 pub mod gdal;

@@ -8,7 +8,7 @@
 
 use super::{bbox, box_relation, clip_if_large, BoxRelation};
 use crate::config::ZoningConfig;
-use crate::geom::area::{area_m2, perimeter_m};
+use crate::geom::area::{area_m2, perimeter_local_m};
 use crate::geom::index::BoxIndex;
 use crate::geom::overlay;
 use crate::model::{Block, Zone, ZoneClass};
@@ -82,22 +82,23 @@ pub fn overlaps(
     Zoning { overlaps, per_block }
 }
 
-/// Area of the union of overlap pieces: pieces whose boxes meet no other
-/// piece's box are simply added; only the ones that may overlap are unioned.
-fn union_area(parts: &[MultiPolygon<f64>]) -> Mu {
-    let boxes: Vec<_> = parts.iter().map(bbox).collect();
+/// Area of the union of overlap pieces, each given with its area in m²:
+/// pieces whose boxes meet no other piece's box are simply added; only the
+/// ones that may overlap are unioned.
+fn union_area(parts: &[(MultiPolygon<f64>, f64)]) -> Mu {
+    let boxes: Vec<_> = parts.iter().map(|(p, _)| bbox(p)).collect();
     let meets = |a: &geo::Rect<f64>, b: &geo::Rect<f64>| {
         a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
     };
     let (mut alone, mut crowded) = (Vec::new(), Vec::new());
-    for (i, p) in parts.iter().enumerate() {
+    for (i, (p, m2)) in parts.iter().enumerate() {
         if (0..parts.len()).any(|j| j != i && meets(&boxes[i], &boxes[j])) {
             crowded.push(p);
         } else {
-            alone.push(p);
+            alone.push(*m2);
         }
     }
-    let mut m2: f64 = alone.iter().map(|p| area_m2(p)).sum();
+    let mut m2: f64 = alone.iter().sum();
     if !crowded.is_empty() {
         m2 += area_m2(&overlay::union_all(crowded));
     }
@@ -115,7 +116,7 @@ fn block_overlaps(
     let bbox = bbox(&block.geom);
     let mut found = Vec::new();
     let mut totals = BlockZoning::default();
-    let mut by_class: [Vec<MultiPolygon<f64>>; 2] = [Vec::new(), Vec::new()];
+    let mut by_class: [Vec<(MultiPolygon<f64>, f64)>; 2] = [Vec::new(), Vec::new()];
     // a zone that holds the whole block settles its class's union at once
     let mut whole = [false, false];
     for zi in index.intersecting_candidates(bbox) {
@@ -147,14 +148,14 @@ fn block_overlaps(
         if relation == BoxRelation::Inside {
             whole[class_slot] = true;
         } else if !whole[class_slot] {
-            by_class[class_slot].push(inter.clone());
+            by_class[class_slot].push((inter.clone(), m2));
         }
         if area.0 <= cfg.area_tolerance_mu {
             totals.below_tolerance.0 += 1;
             totals.below_tolerance.1 += area;
             continue;
         }
-        let perimeter: f64 = inter.0.iter().map(perimeter_m).sum();
+        let perimeter: f64 = inter.0.iter().map(perimeter_local_m).sum();
         let width_m = if perimeter > 0.0 { 2.0 * m2 / perimeter } else { 0.0 };
         found.push(Overlap {
             block: bi,
@@ -170,7 +171,7 @@ fn block_overlaps(
         let total = match parts.len() {
             _ if whole[slot] => block_area,
             0 => Mu::ZERO,
-            1 => Mu::from_m2(area_m2(&parts[0])),
+            1 => Mu::from_m2(parts[0].1),
             _ => union_area(parts),
         };
         if slot == 0 {
