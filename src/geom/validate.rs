@@ -103,31 +103,32 @@ fn ring_name(mp: &MultiPolygon<f64>, pi: usize, ri: usize) -> String {
     }
 }
 
-/// A segment of ring `ring` (global ring number) at position `seg`, with
-/// the parts of its box the sweep reads.
+/// A segment of ring `ring` (global ring number) at position `seg` among
+/// the ring's `ring_len` segments of non-zero length.
 #[derive(Clone, Copy)]
 struct Seg {
     line: Line<f64>,
     ring: u32,
     seg: u32,
     ring_len: u32,
-    max_x: f64,
-    min_y: f64,
-    max_y: f64,
 }
 
-/// Finds crossing or overlapping edges in one sweep over all segments sorted
-/// by x: a ring that crosses or touches itself, two rings that cross or share
-/// an edge. Rings may touch each other at single points (OGC). O(n log n + k).
+/// Finds crossing or overlapping edges in one sweep over all segments in
+/// order of their smallest x: a ring that crosses or touches itself, two
+/// rings that cross or share an edge. Rings may touch each other at single
+/// points (OGC). O(n + k) for evenly spread segments.
 ///
-/// Consecutive edges of a ring always meet at their shared vertex; they are
-/// settled by one orientation test and only reach the exact intersection
-/// when they are collinear (a spike or a fold), which keeps the sweep at a
-/// few tens of nanoseconds per vertex.
+/// The order is a counting sort into about one bucket per segment across
+/// the x extent; the sweep compares bucket numbers, which can only keep
+/// more candidate pairs than exact x would, never fewer, and the exact box
+/// test follows. Consecutive edges of a ring always meet at their shared
+/// vertex; they are settled by one orientation test and only reach the
+/// exact intersection when they are collinear (a spike or a fold).
 fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
     use geo::kernels::{Kernel, Orientation, RobustKernel};
     let mut rings: Vec<(usize, usize)> = Vec::new();
     let mut segs: Vec<Seg> = Vec::with_capacity(mp.0.iter().map(|p| p.exterior().0.len()).sum());
+    let (mut x0, mut x1) = (f64::INFINITY, f64::NEG_INFINITY);
     for (pi, p) in mp.0.iter().enumerate() {
         for (ri, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
             let id = rings.len() as u32;
@@ -135,46 +136,74 @@ fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
             let first = segs.len();
             for l in ring.lines().filter(|l| l.start != l.end) {
                 let k = (segs.len() - first) as u32;
-                segs.push(Seg {
-                    line: l,
-                    ring: id,
-                    seg: k,
-                    ring_len: 0,
-                    max_x: l.start.x.max(l.end.x),
-                    min_y: l.start.y.min(l.end.y),
-                    max_y: l.start.y.max(l.end.y),
-                });
+                segs.push(Seg { line: l, ring: id, seg: k, ring_len: 0 });
+                x0 = x0.min(l.start.x);
+                x1 = x1.max(l.start.x);
             }
             let n = (segs.len() - first) as u32;
             segs[first..].iter_mut().for_each(|s| s.ring_len = n);
         }
     }
-    let mut order: Vec<(f64, u32)> =
-        segs.iter().enumerate().map(|(i, s)| (s.line.start.x.min(s.line.end.x), i as u32)).collect();
-    // ties in x keep input order, as a stable sort would
-    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    // the inner loop reads boxes only: keep them packed, in sweep order
-    let boxes: Vec<[f64; 4]> = order
+    if segs.is_empty() {
+        return None;
+    }
+    // bucket of an x: monotone in x, so the sweep order is by bucket
+    let buckets = segs.len().next_power_of_two();
+    let scale = if x1 > x0 { (buckets - 1) as f64 / (x1 - x0) } else { 0.0 };
+    let bucket = |x: f64| (((x - x0) * scale) as usize).min(buckets - 1);
+    let mut count = vec![0u32; buckets + 1];
+    let lo_hi: Vec<(u32, u32)> = segs
         .iter()
-        .map(|&(min_x, i)| {
-            let s = &segs[i as usize];
-            [min_x, s.max_x, s.min_y, s.max_y]
+        .map(|s| {
+            let (a, b) = (s.line.start.x, s.line.end.x);
+            (bucket(a.min(b)) as u32, bucket(a.max(b)) as u32)
+        })
+        .collect();
+    for &(lo, _) in &lo_hi {
+        count[lo as usize + 1] += 1;
+    }
+    for i in 0..buckets {
+        count[i + 1] += count[i];
+    }
+    // stable: segments of one bucket stay in input order
+    let mut order = vec![0u32; segs.len()];
+    for (i, &(lo, _)) in lo_hi.iter().enumerate() {
+        let slot = &mut count[lo as usize];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    // what the inner loop reads, packed in sweep order: bucket of min x,
+    // bucket of max x, then the exact box
+    struct Entry {
+        lo: u32,
+        hi: u32,
+        min_x: f64,
+        max_x: f64,
+        min_y: f64,
+        max_y: f64,
+    }
+    let sorted: Vec<Entry> = order
+        .iter()
+        .map(|&i| {
+            let (s, (lo, hi)) = (&segs[i as usize], lo_hi[i as usize]);
+            let (a, b) = (s.line.start, s.line.end);
+            Entry { lo, hi, min_x: a.x.min(b.x), max_x: a.x.max(b.x), min_y: a.y.min(b.y), max_y: a.y.max(b.y) }
         })
         .collect();
     let name = |ring: u32| {
         let (pi, ri) = rings[ring as usize];
         ring_name(mp, pi, ri)
     };
-    for (i, ab) in boxes.iter().enumerate() {
-        let a = &segs[order[i].1 as usize];
-        for (j, bb) in boxes[i + 1..].iter().enumerate() {
-            if bb[0] > ab[1] {
+    for (i, ea) in sorted.iter().enumerate() {
+        let a = &segs[order[i] as usize];
+        for (j, eb) in sorted[i + 1..].iter().enumerate() {
+            if eb.lo > ea.hi {
                 break;
             }
-            if bb[2] > ab[3] || bb[3] < ab[2] {
+            if eb.min_x > ea.max_x || eb.max_x < ea.min_x || eb.min_y > ea.max_y || eb.max_y < ea.min_y {
                 continue;
             }
-            let b = &segs[order[i + 1 + j].1 as usize];
+            let b = &segs[order[i + 1 + j] as usize];
             let same_ring = a.ring == b.ring;
             if same_ring {
                 let d = a.seg.abs_diff(b.seg);

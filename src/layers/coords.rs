@@ -1,12 +1,13 @@
-//! The fast path for a GeoJSON `coordinates` array.
+//! The fast path for a GeoJSON feature and its `coordinates` array.
 //!
 //! Nearly all of a zone layer's bytes are coordinates, and reading them
 //! through serde's generic visitors costs a dispatch per number. This
-//! scanner reads a well-formed Polygon or MultiPolygon coordinates array
-//! straight into rings. It gives up (returns `None`) at anything unusual:
-//! `null`, a string, a missing number, a bare word, wrong nesting, an empty
-//! array. The caller then reads the same text through the general path,
-//! which names the problem; so this path never decides what an error says.
+//! scanner reads a well-formed Polygon or MultiPolygon feature straight into
+//! rings (properties still go through serde_json). It gives up (returns
+//! `None`) at anything unusual: `null` coordinates, a string, a missing
+//! number, a bare word, wrong nesting, an empty array, an escaped key. The
+//! caller then reads the same text through the general path, which names
+//! the problem; so this path never decides what an error says.
 //!
 //! Numbers are read exactly: up to 19 significant digits with a power of ten
 //! up to 22 take Clinger's fast path (both operands are exact doubles, so one
@@ -24,23 +25,23 @@ pub type PolygonRings = Vec<Vec<Coord<f64>>>;
 /// but well-formed and non-empty.
 pub fn polygons(text: &[u8], multi: bool) -> Option<Vec<PolygonRings>> {
     let mut s = Scanner { b: text, i: 0 };
-    let out = if multi {
-        let mut polys = Vec::new();
-        s.array(|s| {
-            polys.push(s.polygon()?);
-            Some(())
-        })?;
-        polys
-    } else {
-        vec![s.polygon()?]
-    };
+    let out = s.polygons(multi)?;
     s.ws();
     (s.i == s.b.len() && !out.is_empty()).then_some(out)
 }
 
-struct Scanner<'a> {
-    b: &'a [u8],
-    i: usize,
+/// A cursor over JSON text.
+pub(crate) struct Scanner<'a> {
+    pub(crate) b: &'a [u8],
+    pub(crate) i: usize,
+}
+
+/// What [`Scanner::feature`] read: the properties, the geometry (`None`
+/// for `"geometry": null`, absent when the member is missing) and whether
+/// it was a MultiPolygon.
+pub(crate) struct FastFeature {
+    pub(crate) properties: serde_json::Map<String, serde_json::Value>,
+    pub(crate) geometry: Option<Option<(Vec<PolygonRings>, bool)>>,
 }
 
 /// Powers of ten exactly representable as doubles.
@@ -49,7 +50,122 @@ const POW10: [f64; 23] = [
     1e21, 1e22,
 ];
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
+    /// A whole feature object whose geometry is a Polygon, a MultiPolygon or
+    /// null, and nothing but whitespace after it.
+    pub(crate) fn feature(b: &'a [u8]) -> Option<FastFeature> {
+        let mut s = Scanner { b, i: 0 };
+        let mut out = FastFeature { properties: serde_json::Map::new(), geometry: None };
+        s.object(|s, key| match key {
+            b"type" => (s.plain_string()? == b"Feature").then_some(()),
+            b"properties" => {
+                if s.null() {
+                    out.properties = serde_json::Map::new();
+                } else {
+                    out.properties = s.serde()?;
+                }
+                Some(())
+            }
+            b"geometry" => {
+                out.geometry = Some(if s.null() { None } else { Some(s.geometry()?) });
+                Some(())
+            }
+            _ => s.serde::<serde::de::IgnoredAny>().map(|_| ()),
+        })?;
+        s.ws();
+        (s.i == s.b.len()).then_some(out)
+    }
+
+    /// A geometry object of type Polygon or MultiPolygon, its coordinates
+    /// nested as the type says.
+    fn geometry(&mut self) -> Option<(Vec<PolygonRings>, bool)> {
+        let mut kind: Option<&[u8]> = None;
+        let mut coords: Option<(Vec<PolygonRings>, bool)> = None;
+        self.object(|s, key| {
+            match key {
+                b"type" => kind = Some(s.plain_string()?),
+                b"coordinates" => {
+                    s.ws();
+                    let multi = s.b.get(s.i..)?.iter().filter(|c| !c.is_ascii_whitespace()).take(4).all(|&c| c == b'[');
+                    coords = Some((s.polygons(multi)?, multi));
+                }
+                _ => {
+                    s.serde::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Some(())
+        })?;
+        let (polys, multi) = coords?;
+        match kind? {
+            b"Polygon" if !multi => Some((polys, false)),
+            b"MultiPolygon" if multi => Some((polys, true)),
+            _ => None,
+        }
+    }
+
+    /// A non-empty object: `each` reads the value of every key (keys without escapes).
+    fn object(&mut self, mut each: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        loop {
+            let key = self.plain_string()?;
+            self.eat(b':')?;
+            each(self, key)?;
+            self.ws();
+            match self.b.get(self.i)? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string without escapes, as its bytes.
+    fn plain_string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let len = self.b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        if self.b[start + len] != b'"' {
+            return None;
+        }
+        self.i = start + len + 1;
+        Some(&self.b[start..start + len])
+    }
+
+    /// `null`, consumed if it is there.
+    fn null(&mut self) -> bool {
+        self.ws();
+        let hit = self.b[self.i..].starts_with(b"null");
+        if hit {
+            self.i += 4;
+        }
+        hit
+    }
+
+    /// One JSON value through serde_json, from here.
+    fn serde<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        let mut st = serde_json::Deserializer::from_slice(&self.b[self.i..]).into_iter::<T>();
+        let v = st.next()?.ok()?;
+        self.i += st.byte_offset();
+        Some(v)
+    }
+
+    /// The coordinates of a Polygon (`multi == false`) or a MultiPolygon.
+    fn polygons(&mut self, multi: bool) -> Option<Vec<PolygonRings>> {
+        if multi {
+            let mut polys = Vec::new();
+            self.array(|s| {
+                polys.push(s.polygon()?);
+                Some(())
+            })?;
+            Some(polys)
+        } else {
+            Some(vec![self.polygon()?])
+        }
+    }
+
     #[inline]
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {

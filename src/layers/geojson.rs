@@ -121,6 +121,20 @@ fn parse_batch(pieces: &[super::split::Piece], first: usize) -> Vec<Option<RawFe
 /// Parses one feature's text; text that is not JSON rejects this feature
 /// only, with its position in the file.
 fn parse_feature(bytes: &[u8], index: usize, line: usize, column: usize) -> RawFeature {
+    // the common case, read by hand; anything unusual goes the general way
+    if let Some(f) = super::coords::Scanner::feature(bytes) {
+        let geometry = match f.geometry {
+            None => Err(GeomProblem::Missing),
+            Some(None) => Err(GeomProblem::Null),
+            Some(Some((polys, multi))) => from_rings(polys, multi),
+        };
+        return RawFeature { index, properties: f.properties, geometry, checked: None };
+    }
+    parse_feature_generally(bytes, index, line, column)
+}
+
+/// Reads one feature through serde, whatever it holds, naming any problem.
+fn parse_feature_generally(bytes: &[u8], index: usize, line: usize, column: usize) -> RawFeature {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let r = FeatureSeed { index }.deserialize(&mut de).and_then(|f| de.end().map(|_| f));
     match r {
@@ -545,6 +559,32 @@ mod tests {
     fn a_byte_order_mark_is_accepted() {
         let s = "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[]}";
         assert_eq!(read_str(s).unwrap().len(), 0);
+    }
+
+    /// The hand-read path gives exactly what serde's path gives, and leaves
+    /// everything unusual to it.
+    #[test]
+    fn the_fast_path_reads_features_as_the_general_path_does() {
+        let texts = [
+            r#"{"type":"Feature","properties":{"a":1,"b":"x\"y","c":[1,{"d":null}],"名":"园区"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}"#,
+            r#"{ "geometry" : { "coordinates" : [ [ [ 0.5 , -1e-3 ] , [ 1 , 0 , 7.25 ] , [ 1 , 1 ] , [ 0.5 , -1e-3 ] ] ] , "bbox":[0,0,1,1], "type" : "Polygon" } , "id": 7, "properties" : null , "type" : "Feature" }"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,1]]]]}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]],[[0.2,0.2],[0.3,0.2],[0.3,0.3],[0.2,0.2]]],[[[5,5],[6,5],[6,6],[5,5]]]]}}"#,
+            r#"{"type":"Feature","properties":{"k":1},"geometry":null}"#,
+            r#"{"type":"Feature","properties":{"k":1}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[0,0]}}"#,
+            r#"{"type":"Feature","properties":[],"geometry":null}"#,
+            r#"{"type":"Featur","properties":{},"geometry":null}"#,
+            r#"{"type":"Feature","prop\u0065rties":{"a":1},"geometry":null}"#,
+        ];
+        for t in texts {
+            let fast = parse_feature(t.as_bytes(), 3, 1, 1);
+            let general = parse_feature_generally(t.as_bytes(), 3, 1, 1);
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{t}");
+        }
+        assert!(super::super::coords::Scanner::feature(texts[0].as_bytes()).is_some(), "the usual case is fast");
     }
 
     #[test]
