@@ -199,14 +199,19 @@ impl<'a> Scanner<'a> {
 
     fn polygon(&mut self) -> Option<PolygonRings> {
         let mut rings = Vec::with_capacity(1);
-        self.array(|s| {
-            let mut ring = Vec::with_capacity(16);
-            s.array(|s| {
-                ring.push(s.position()?);
+        // positions gather in one growing buffer per thread; each ring is
+        // then stored at its exact size (a layer's memory is mostly rings)
+        thread_local!(static SCRATCH: std::cell::RefCell<Vec<Coord<f64>>> = const { std::cell::RefCell::new(Vec::new()) });
+        SCRATCH.with_borrow_mut(|scratch| {
+            self.array(|s| {
+                scratch.clear();
+                s.array(|s| {
+                    scratch.push(s.position()?);
+                    Some(())
+                })?;
+                rings.push(scratch.as_slice().to_vec());
                 Some(())
-            })?;
-            rings.push(ring);
-            Some(())
+            })
         })?;
         Some(rings)
     }

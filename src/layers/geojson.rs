@@ -36,9 +36,10 @@ const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads GeoJSON from `reader`; `file` names it in errors.
 ///
-/// The stream is split into features by [`super::split`]; while one batch of
-/// features is parsed and validated in parallel, the next batch is being
-/// split. `each` still sees the features in file order.
+/// The stream is split into features by [`super::split`]. Three batches
+/// are in flight at once: while one is parsed and validated in parallel,
+/// the next is split and the previous one is handed to `each` on this
+/// thread. `each` still sees the features in file order.
 pub fn read<R: Read + Send>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
     use super::split::{Piece, SplitOrIo, Splitter};
     let mut sp = Splitter::new(reader);
@@ -55,14 +56,7 @@ pub fn read<R: Read + Send>(reader: R, file: &str, each: &mut dyn FnMut(RawFeatu
     };
     let mut info = FileInfo::default();
     let mut kind: Option<String> = None;
-    let mut index = 0usize;
-    let (mut more, mut pieces) = split_next(&mut sp).map_err(split_err)?;
-    loop {
-        let first = index;
-        index += pieces.iter().filter(|p| matches!(p, Piece::Feature { .. })).count();
-        // parse this batch while the next one is split
-        let (parsed, next) =
-            rayon::join(|| parse_batch(&pieces, first), || if more { Some(split_next(&mut sp)) } else { None });
+    let mut deliver = |pieces: Vec<Piece>, parsed: Vec<Option<RawFeature>>| {
         for (piece, feature) in pieces.iter().zip(parsed) {
             match (piece, feature) {
                 (_, Some(f)) => each(f),
@@ -74,10 +68,32 @@ pub fn read<R: Read + Send>(reader: R, file: &str, each: &mut dyn FnMut(RawFeatu
                 _ => {}
             }
         }
+    };
+    let mut index = 0usize;
+    let (mut more, mut pieces) = split_next(&mut sp).map_err(split_err)?;
+    let mut done: Option<(Vec<Piece>, Vec<Option<RawFeature>>)> = None;
+    loop {
+        let first = index;
+        index += pieces.iter().filter(|p| matches!(p, Piece::Feature { .. })).count();
+        let mut parsed = Vec::new();
+        let mut next = None;
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| parsed = parse_batch(&pieces, first));
+            if more {
+                s.spawn(|_| next = Some(split_next(&mut sp)));
+            }
+            if let Some((p, f)) = done.take() {
+                deliver(p, f);
+            }
+        });
+        done = Some((pieces, parsed));
         match next {
             Some(r) => (more, pieces) = r.map_err(split_err)?,
             None => break,
         }
+    }
+    if let Some((p, f)) = done.take() {
+        deliver(p, f);
     }
     info.features = index;
     let fail = |m: &str| LoadError::Syntax { file: file.to_owned(), line: 1, column: 1, message: m.to_owned() };
