@@ -7,3 +7,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     cli::main()
 }
+
+/// mimalloc: the overlay and the readers allocate and free many small
+/// vectors from several threads, where it is faster than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
