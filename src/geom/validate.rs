@@ -104,13 +104,12 @@ fn ring_name(mp: &MultiPolygon<f64>, pi: usize, ri: usize) -> String {
 }
 
 /// A segment of ring `ring` (global ring number) at position `seg` among
-/// the ring's `ring_len` segments of non-zero length.
+/// the ring's segments of non-zero length.
 #[derive(Clone, Copy)]
 struct Seg {
     line: Line<f64>,
     ring: u32,
     seg: u32,
-    ring_len: u32,
 }
 
 /// Finds crossing or overlapping edges in one sweep over all segments in
@@ -125,8 +124,8 @@ struct Seg {
 /// vertex; they are settled by one orientation test and only reach the
 /// exact intersection when they are collinear (a spike or a fold).
 fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
-    use geo::kernels::{Kernel, Orientation, RobustKernel};
     let mut rings: Vec<(usize, usize)> = Vec::new();
+    let mut ring_len: Vec<u32> = Vec::new();
     let mut segs: Vec<Seg> = Vec::with_capacity(mp.0.iter().map(|p| p.exterior().0.len()).sum());
     let (mut x0, mut x1) = (f64::INFINITY, f64::NEG_INFINITY);
     for (pi, p) in mp.0.iter().enumerate() {
@@ -136,12 +135,12 @@ fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
             let first = segs.len();
             for l in ring.lines().filter(|l| l.start != l.end) {
                 let k = (segs.len() - first) as u32;
-                segs.push(Seg { line: l, ring: id, seg: k, ring_len: 0 });
+                segs.push(Seg { line: l, ring: id, seg: k });
                 x0 = x0.min(l.start.x);
                 x1 = x1.max(l.start.x);
             }
             let n = (segs.len() - first) as u32;
-            segs[first..].iter_mut().for_each(|s| s.ring_len = n);
+            ring_len.push(n);
         }
     }
     if segs.is_empty() {
@@ -200,18 +199,21 @@ fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
             if eb.lo > ea.hi {
                 break;
             }
-            if eb.min_x > ea.max_x || eb.max_x < ea.min_x || eb.min_y > ea.max_y || eb.max_y < ea.min_y {
+            // one branch, not four: most candidates fail this test unpredictably
+            let meet =
+                (eb.min_x <= ea.max_x) & (eb.max_x >= ea.min_x) & (eb.min_y <= ea.max_y) & (eb.max_y >= ea.min_y);
+            if !meet {
                 continue;
             }
             let b = &segs[order[i + 1 + j] as usize];
             let same_ring = a.ring == b.ring;
             if same_ring {
                 let d = a.seg.abs_diff(b.seg);
-                if d == 1 || d + 1 == a.ring_len {
+                if d == 1 || d + 1 == ring_len[a.ring as usize] {
                     // consecutive edges: they share a vertex and meet only
                     // there unless the three points are collinear
                     let (p, q) = if a.line.end == b.line.start { (a.line, b.line) } else { (b.line, a.line) };
-                    if RobustKernel::orient2d(p.start, p.end, q.end) != Orientation::Collinear {
+                    if !collinear(p.start, p.end, q.end) {
                         continue;
                     }
                 }
@@ -219,7 +221,7 @@ fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
             let Some(x) = line_intersection(a.line, b.line) else { continue };
             if same_ring {
                 let d = a.seg.abs_diff(b.seg);
-                let adjacent = d == 1 || d + 1 == a.ring_len;
+                let adjacent = d == 1 || d + 1 == ring_len[a.ring as usize];
                 let at = match x {
                     LineIntersection::SinglePoint { intersection, .. } => intersection,
                     LineIntersection::Collinear { intersection } => intersection.start,
@@ -255,6 +257,19 @@ fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
         }
     }
     None
+}
+
+/// Whether three points are collinear, exactly: a floating-point
+/// determinant clearly away from zero settles it (Shewchuk's error bound,
+/// taken three times over), else the robust predicate decides.
+#[inline]
+fn collinear(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool {
+    use geo::kernels::{Kernel, Orientation, RobustKernel};
+    let (l, r) = ((b.x - a.x) * (c.y - a.y), (b.y - a.y) * (c.x - a.x));
+    if (l - r).abs() > 1e-15 * (l.abs() + r.abs()) {
+        return false;
+    }
+    RobustKernel::orient2d(a, b, c) == Orientation::Collinear
 }
 
 /// Holes lie inside their exterior; the parts of a multipolygon do not overlap.
