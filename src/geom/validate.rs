@@ -369,6 +369,24 @@ mod tests {
         assert!(check(&mp).is_err());
     }
 
+    proptest::proptest! {
+        /// The filtered collinearity test answers as the robust predicate
+        /// does, on points on a line, and nudged off it by one unit in the last place.
+        #[test]
+        fn collinear_agrees_with_the_robust_predicate(
+            x0 in 97.0f64..126.0, y0 in 37.0f64..53.0, dx in -0.01f64..0.01, dy in -0.01f64..0.01,
+            t in -2.0f64..2.0, nudge in -2i64..=2,
+        ) {
+            use geo::kernels::{Kernel, Orientation, RobustKernel};
+            let a = Coord { x: x0, y: y0 };
+            let b = Coord { x: x0 + dx, y: y0 + dy };
+            let mut c = Coord { x: x0 + t * dx, y: y0 + t * dy };
+            c.y = f64::from_bits((c.y.to_bits() as i64 + nudge) as u64);
+            let robust = RobustKernel::orient2d(a, b, c) == Orientation::Collinear;
+            proptest::prop_assert_eq!(collinear(a, b, c), robust);
+        }
+    }
+
     #[test]
     fn a_valid_square_passes() {
         let p = polygon![(x: 111.0, y: 40.0), (x: 111.01, y: 40.0), (x: 111.01, y: 40.01), (x: 111.0, y: 40.01)];
