@@ -48,6 +48,13 @@ const MAX_ROUNDS: usize = 12;
 const PRUNE_REL: f64 = 0.02;
 /// Absolute slack of the pruning, metres.
 const PRUNE_ABS_M: f64 = 10.0;
+/// The second sieve's share: the spherical frame centred on the point gives
+/// distances within 0.5 % of geodesic ones (the ellipsoid's radii of
+/// curvature differ from the Gaussian radius by less), so the nearest
+/// segment is at most 1.01 times as far as the sieve's nearest there.
+const LOCAL_PRUNE_REL: f64 = 0.015;
+/// Absolute slack of the second sieve, metres (chords of densified edges).
+const LOCAL_PRUNE_ABS_M: f64 = 0.5;
 /// Beyond this distance from the candidate frame's centre, nothing is pruned.
 const PRUNE_MAX_RADIUS_M: f64 = 1_500_000.0;
 
@@ -365,6 +372,21 @@ fn nearest_on(
             .collect();
         let min = d.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
         let cut = min * (1.0 + PRUNE_REL) + PRUNE_ABS_M;
+        let near: Vec<(usize, usize)> = d.into_iter().filter(|x| x.1 <= cut).map(|x| x.0).collect();
+        // second sieve, in a spherical frame centred on the point itself:
+        // distances from the centre there are within the flattening's
+        // half a percent of geodesic ones
+        let sphere = SphereAeqd::at(centre);
+        let origin = Coord { x: 0.0, y: 0.0 };
+        let d: Vec<((usize, usize), f64)> = near
+            .into_iter()
+            .map(|(r, i)| {
+                let (p, q) = (sphere.fwd(target.rings[r][i]), sphere.fwd(target.rings[r][i + 1]));
+                ((r, i), closest_on_segment(origin, p, q).1.sqrt())
+            })
+            .collect();
+        let min = d.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+        let cut = min * (1.0 + LOCAL_PRUNE_REL) + LOCAL_PRUNE_ABS_M;
         d.into_iter().filter(|x| x.1 <= cut).map(|x| x.0).collect()
     } else {
         target.segments().collect()
