@@ -4,8 +4,10 @@
 use crate::config::Config;
 use crate::findings::Severity;
 use crate::layers::discover::{discover, Named};
-use crate::output::{self, features, report, run_json, tables, OutputSet, WriteError};
+use crate::output::atomic::Fill;
+use crate::output::{self, features, report, run_json, tables, OutFeature, OutputSet, WriteError};
 use crate::pipeline::{self, Analysis, Request, RunError};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 
@@ -161,13 +163,18 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     analysis.timings.stages.push(("enterprises", t.elapsed()));
     let t = std::time::Instant::now();
     let mut extra: Vec<Map<String, Value>> = match &evaluation {
-        Some((ev, _, _)) => ev.parks.iter().map(indicator_props).collect(),
+        Some((ev, _, _)) => ev.parks.par_iter().map(indicator_props).collect(),
         None => analysis.parks.iter().map(|_| Map::new()).collect(),
     };
     if let Some((plan, _)) = &consolidation {
+        // the first merge of each source park
+        let mut merged_into: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for m in &plan.merges {
+            merged_into.entry(m.from_park_id.as_str()).or_insert(m.to_park_id.as_str());
+        }
         for (i, p) in analysis.parks.iter().enumerate() {
-            let into = plan.merges.iter().find(|m| m.from_park_id == p.park_id).map(|m| m.to_park_id.clone());
-            extra[i].insert("merge_into".into(), into.map_or(Value::Null, Value::String));
+            let into = merged_into.get(p.park_id.as_str()).map(|to| Value::String((*to).to_owned()));
+            extra[i].insert("merge_into".into(), into.unwrap_or(Value::Null));
             let role = plan.roles.get(&p.park_id).and_then(|r| serde_json::to_value(r).ok()).unwrap_or(Value::Null);
             extra[i].insert("merge_role".into(), role);
         }
@@ -176,43 +183,66 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         use rust_decimal::prelude::ToPrimitive;
         evaluation.as_ref().and_then(|(ev, _, _)| ev.leading_share.get(b).cloned().flatten()).and_then(|d| d.to_f64())
     };
-    write_geojson(&mut out, "blocks.geojson", features::blocks(&analysis, &share))?;
-    write_geojson(&mut out, "overlaps.geojson", features::overlaps(&analysis))?;
-    write_geojson(&mut out, "parks.geojson", features::parks(&analysis, &extra))?;
+    // parks.geojson and indicators.csv (and their after-merge versions) share the features
+    let park_feats: Vec<OutFeature<'_>> = features::parks(&analysis, &extra).collect();
+    let after_feats: Vec<OutFeature<'_>> = match &consolidation {
+        Some((_, after)) => features::parks_after(&analysis, after).collect(),
+        None => Vec::new(),
+    };
+    // the files are made in parallel, in batches that keep the order of `names`
+    let mut files: Vec<(&str, Fill<'_>)> = vec![
+        ("blocks.geojson", geojson_fill(features::blocks(&analysis, &share))),
+        ("overlaps.geojson", geojson_fill(features::overlaps(&analysis))),
+        ("parks.geojson", geojson_fill(&park_feats)),
+    ];
+    let mut maps_time = None;
     if let Some((ev, facts, _)) = &evaluation {
-        let rows: Vec<Map<String, Value>> = features::parks(&analysis, &extra).map(|(m, _)| m).collect();
-        out.write("indicators.csv", |w| tables::maps_csv(w, &rows))?;
+        let analysis = &analysis;
+        let (park_feats, after_feats) = (&park_feats, &after_feats);
+        files.push(("indicators.csv", Box::new(move |w| tables::maps_csv(w, park_feats.iter().map(|(m, _)| m)))));
         names.push("indicators.csv");
-        if let Some((plan, after)) = &consolidation {
-            write_geojson(&mut out, "merges.geojson", features::merges(plan))?;
-            let after_feats: Vec<_> = features::parks_after(&analysis, after).collect();
-            let after_rows: Vec<Map<String, Value>> = after_feats.iter().map(|(m, _)| m.clone()).collect();
-            write_geojson(&mut out, "parks_after.geojson", after_feats.into_iter())?;
-            out.write("indicators_after.csv", |w| tables::maps_csv(w, &after_rows))?;
+        if let Some((plan, _)) = &consolidation {
+            files.push(("merges.geojson", geojson_fill(features::merges(plan))));
+            files.push(("parks_after.geojson", geojson_fill(after_feats)));
+            files.push((
+                "indicators_after.csv",
+                Box::new(move |w| tables::maps_csv(w, after_feats.iter().map(|(m, _)| m))),
+            ));
             names.extend(["merges.geojson", "parks_after.geojson", "indicators_after.csv"]);
         }
         if let Some(sc) = &screening {
             use crate::enterprises::output as ent;
-            out.write("enterprise_findings.csv", |w| ent::findings_csv(w, sc))?;
-            out.write("relocations.csv", |w| ent::relocations_csv(w, sc))?;
+            files.push(("enterprise_findings.csv", Box::new(move |w| ent::findings_csv(w, sc))));
+            files.push(("relocations.csv", Box::new(move |w| ent::relocations_csv(w, sc))));
             names.extend(["enterprise_findings.csv", "relocations.csv"]);
         }
         if let (true, Some((plan, after))) = (o.maps, &consolidation) {
+            out.write_parallel(std::mem::take(&mut files))?;
             let t = std::time::Instant::now();
-            let data = crate::output::map_data::map_data(&analysis, ev, plan, after, &timestamp()[..10]);
+            let data = crate::output::map_data::map_data(analysis, ev, plan, after, &timestamp()[..10]);
             let n = maps_stage(&mut out, &data, &req.config.maps)?;
             names.extend(["map.png", "map.svg"]);
             if n > 0 {
                 names.push("maps/");
             }
-            analysis.timings.stages.push(("maps", t.elapsed()));
+            maps_time = Some(t.elapsed());
         }
-        let md = report::markdown(&analysis, ev, facts, &req.config, consolidation.as_ref(), screening.as_ref());
-        out.write("report.md", |w| w.write_all(md.as_bytes()))?;
+        let (config, consolidation, screening) = (&req.config, consolidation.as_ref(), screening.as_ref());
+        files.push((
+            "report.md",
+            Box::new(move |w| {
+                w.write_all(report::markdown(analysis, ev, facts, config, consolidation, screening).as_bytes())
+            }),
+        ));
         names.push("report.md");
     }
-    out.write("findings.csv", |w| tables::findings_csv(w, &analysis.findings))?;
-    out.write("findings.json", |w| tables::findings_json(w, &analysis.findings))?;
+    let findings = &analysis.findings;
+    files.push(("findings.csv", Box::new(move |w| tables::findings_csv(w, findings))));
+    files.push(("findings.json", Box::new(move |w| tables::findings_json(w, findings))));
+    out.write_parallel(files)?;
+    if let Some(d) = maps_time {
+        analysis.timings.stages.push(("maps", d));
+    }
     names.extend(["findings.csv", "findings.json"]);
     names.push("run.json");
     let mut shapefile_fields = std::collections::BTreeMap::new();
@@ -362,7 +392,7 @@ fn export(
     out: &OutputSet,
     a: &Analysis,
     extra: &[Map<String, Value>],
-    share: &dyn Fn(&str) -> Option<f64>,
+    share: &(dyn Fn(&str) -> Option<f64> + Sync),
     f: Format,
 ) -> Result<std::collections::BTreeMap<String, String>, WriteError> {
     use crate::output::gdal_export::{export, ExportLayer, GdalFormat};
@@ -379,7 +409,7 @@ fn export(
     out: &OutputSet,
     _: &Analysis,
     _: &[Map<String, Value>],
-    _: &dyn Fn(&str) -> Option<f64>,
+    _: &(dyn Fn(&str) -> Option<f64> + Sync),
     _: Format,
 ) -> Result<std::collections::BTreeMap<String, String>, WriteError> {
     Err(WriteError {
@@ -388,12 +418,15 @@ fn export(
     })
 }
 
-fn write_geojson(
-    out: &mut OutputSet,
-    name: &str,
-    feats: impl Iterator<Item = crate::output::OutFeature>,
-) -> Result<(), WriteError> {
-    out.write(name, |w| output::geojson::write_collection(w, feats))
+/// What fills a GeoJSON layer of `feats` (serialised in parallel, in order),
+/// given by value or by reference.
+fn geojson_fill<'f, 'a: 'f, I>(feats: I) -> Fill<'f>
+where
+    I: IntoParallelIterator + Send + 'f,
+    I::Iter: IndexedParallelIterator,
+    I::Item: std::borrow::Borrow<OutFeature<'a>>,
+{
+    Box::new(move |w| output::geojson::write_collection(w, feats))
 }
 
 /// Draws the overview and one sheet per merge (sheets in parallel); returns the number of sheets.
@@ -402,7 +435,6 @@ fn maps_stage(
     data: &crate::maps::MapData,
     cfg: &crate::maps::MapConfig,
 ) -> Result<usize, CommandError> {
-    use rayon::prelude::*;
     let overview = crate::maps::render_overview(data, cfg).map_err(CommandError::Maps)?;
     out.write("map.png", |w| w.write_all(&overview.png))?;
     out.write("map.svg", |w| w.write_all(overview.svg.as_bytes()))?;

@@ -1,14 +1,24 @@
 //! All-or-nothing output: temporary files renamed into place together.
 
 use super::WriteError;
+use rayon::prelude::*;
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Sender};
+use std::thread::JoinHandle;
 use tempfile::NamedTempFile;
 
+/// What fills one file of [`OutputSet::write_parallel`].
+pub type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'a>;
+
 /// The files of one run, written to temporary files until [`OutputSet::commit`].
+/// Each file is synced to disk in the background as soon as it is written,
+/// while the next ones are made.
 pub struct OutputSet {
     dir: PathBuf,
     pending: Vec<(NamedTempFile, PathBuf)>,
+    syncer: Option<Syncer>,
 }
 
 impl OutputSet {
@@ -17,7 +27,7 @@ impl OutputSet {
         std::fs::create_dir_all(dir)
             .map_err(|e| WriteError { path: dir.display().to_string(), message: e.to_string() })?;
         remove_stale_temporaries(dir);
-        Ok(OutputSet { dir: dir.to_path_buf(), pending: Vec::new() })
+        Ok(OutputSet { dir: dir.to_path_buf(), pending: Vec::new(), syncer: None })
     }
 
     /// The output folder.
@@ -31,31 +41,101 @@ impl OutputSet {
         name: &str,
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), WriteError> {
-        let target = self.dir.join(name);
-        let parent = target.parent().unwrap_or(&self.dir).to_path_buf();
-        let err = |e: std::io::Error| WriteError { path: target.display().to_string(), message: e.to_string() };
-        std::fs::create_dir_all(&parent).map_err(err)?;
-        let tmp = tempfile::Builder::new().prefix(".yuanqu-").suffix(".tmp").tempfile_in(&parent).map_err(err)?;
-        {
-            let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-            fill(&mut w).map_err(err)?;
-            w.flush().map_err(err)?;
-        }
+        let (tmp, target) = write_temporary(&self.dir, name, fill)?;
+        self.syncer.get_or_insert_with(Syncer::start).sync(tmp.as_file());
         self.pending.push((tmp, target));
         Ok(())
     }
 
-    /// Renames every written file into place.
-    pub fn commit(self) -> Result<Vec<PathBuf>, WriteError> {
+    /// Writes several files at once, their fills running in parallel: the
+    /// same as [`OutputSet::write`] on each of them, in this order.
+    pub fn write_parallel(&mut self, files: Vec<(&str, Fill<'_>)>) -> Result<(), WriteError> {
+        let dir = &self.dir;
+        let syncer = self.syncer.get_or_insert_with(Syncer::start);
+        let written: Vec<Result<(NamedTempFile, PathBuf), WriteError>> = files
+            .into_par_iter()
+            // every file a task of its own, however the list splits
+            .with_max_len(1)
+            .map(|(name, fill)| {
+                let (tmp, target) = write_temporary(dir, name, fill)?;
+                syncer.sync(tmp.as_file());
+                Ok((tmp, target))
+            })
+            .collect();
+        for file in written {
+            self.pending.push(file?);
+        }
+        Ok(())
+    }
+
+    /// Renames every written file into place, once all are synced.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, WriteError> {
+        if let Some(syncer) = self.syncer.take() {
+            syncer.finish();
+        }
         let mut done = Vec::new();
         for (tmp, target) in self.pending {
-            tmp.as_file().sync_all().ok();
             readable(tmp.as_file());
             tmp.persist(&target)
                 .map_err(|e| WriteError { path: target.display().to_string(), message: e.error.to_string() })?;
             done.push(target);
         }
         Ok(done)
+    }
+}
+
+/// Writes `name` into a temporary file beside its target; returns both.
+fn write_temporary(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(NamedTempFile, PathBuf), WriteError> {
+    let target = dir.join(name);
+    let parent = target.parent().unwrap_or(dir).to_path_buf();
+    let err = |e: std::io::Error| WriteError { path: target.display().to_string(), message: e.to_string() };
+    std::fs::create_dir_all(&parent).map_err(err)?;
+    let tmp = tempfile::Builder::new().prefix(".yuanqu-").suffix(".tmp").tempfile_in(&parent).map_err(err)?;
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        fill(&mut w).map_err(err)?;
+        w.flush().map_err(err)?;
+    }
+    Ok((tmp, target))
+}
+
+/// A thread that syncs the files handed to it to disk, one after the other
+/// (errors are ignored: the rename is what keeps the outputs whole).
+struct Syncer {
+    files: Sender<File>,
+    thread: JoinHandle<()>,
+}
+
+impl Syncer {
+    /// Starts the thread, waiting for files.
+    fn start() -> Syncer {
+        let (files, queue) = channel::<File>();
+        let thread = std::thread::spawn(move || {
+            for f in queue {
+                f.sync_all().ok();
+            }
+        });
+        Syncer { files, thread }
+    }
+
+    /// Queues `f` (a handle on it); syncs it here if that cannot be done.
+    fn sync(&self, f: &File) {
+        match f.try_clone().map(|handle| self.files.send(handle)) {
+            Ok(Ok(())) => {}
+            _ => {
+                f.sync_all().ok();
+            }
+        }
+    }
+
+    /// Waits until every queued file is synced.
+    fn finish(self) {
+        drop(self.files);
+        self.thread.join().ok();
     }
 }
 
@@ -82,3 +162,43 @@ fn readable(f: &std::fs::File) {
 
 #[cfg(not(unix))]
 fn readable(_: &std::fs::File) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fill_with(text: &str) -> Fill<'_> {
+        Box::new(move |w: &mut dyn Write| w.write_all(text.as_bytes()))
+    }
+
+    #[test]
+    fn files_written_in_parallel_are_renamed_in_their_order_at_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutputSet::new(dir.path()).unwrap();
+        out.write("first.txt", |w| w.write_all(b"first")).unwrap();
+        let names: Vec<String> = (0..20).map(|i| format!("sub/{i}.txt")).collect();
+        out.write_parallel(names.iter().map(|n| (n.as_str(), fill_with(n))).collect()).unwrap();
+        assert!(!dir.path().join("first.txt").exists() && !dir.path().join("sub/0.txt").exists());
+
+        let written = out.commit().unwrap();
+        let expected: Vec<PathBuf> =
+            std::iter::once(dir.path().join("first.txt")).chain(names.iter().map(|n| dir.path().join(n))).collect();
+        assert_eq!(written, expected);
+        assert_eq!(std::fs::read_to_string(&written[0]).unwrap(), "first");
+        for (path, name) in written[1..].iter().zip(&names) {
+            assert_eq!(&std::fs::read_to_string(path).unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn a_fill_that_fails_fails_the_batch_and_nothing_is_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutputSet::new(dir.path()).unwrap();
+        let failing: Fill<'_> = Box::new(|_: &mut dyn Write| Err(std::io::Error::other("disk full")));
+        let e = out.write_parallel(vec![("a.txt", fill_with("a")), ("b.txt", failing)]).unwrap_err();
+        assert!(e.path.ends_with("b.txt") && e.message.contains("disk full"), "{e}");
+        drop(out);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}

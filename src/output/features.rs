@@ -1,9 +1,10 @@
 //! The properties of each output layer, named as DATA.md says.
 
 use super::geojson::{num, text};
+use super::{OutFeature, OutGeometry};
 use crate::pipeline::Analysis;
 use crate::zoning::{rule_for, severity_for};
-use geo::Geometry;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 /// Areas are written to 1e-6 mu (≈ 0.0007 m²), shares to 1e-9.
@@ -15,16 +16,17 @@ fn share(part: f64, whole: f64) -> Option<f64> {
     (whole > 0.0).then(|| (part / whole).min(1.0))
 }
 
-/// `blocks.geojson`: one feature per usable block, input order.
-/// `leading_share` comes from the evaluation (per block id), when there is one.
+/// `blocks.geojson`: one feature per usable block, input order (made in
+/// parallel). `leading_share` comes from the evaluation (per block id), when
+/// there is one.
 pub fn blocks<'a>(
     a: &'a Analysis,
-    leading_share: &'a dyn Fn(&str) -> Option<f64>,
-) -> impl Iterator<Item = crate::output::OutFeature> + 'a {
-    a.blocks.iter().enumerate().map(move |(i, b)| {
+    leading_share: &'a (dyn Fn(&str) -> Option<f64> + Sync),
+) -> impl IndexedParallelIterator<Item = OutFeature<'a>> + 'a {
+    a.blocks.par_iter().enumerate().map(move |(i, b)| {
         let z = &a.zoning.per_block[i];
         let area = a.block_area[i].0;
-        let mut m = Map::new();
+        let mut m = Map::with_capacity(18);
         m.insert("park_id".into(), b.park_id.clone().into());
         m.insert("block_id".into(), b.block_id.clone().into());
         m.insert("park_name".into(), text(b.park_name.as_deref()));
@@ -43,15 +45,16 @@ pub fn blocks<'a>(
         m.insert("prohibited_share".into(), num(share(z.prohibited.0, area), SHARE_DECIMALS));
         m.insert("leading_share".into(), num(leading_share(&b.block_id), SHARE_DECIMALS));
         m.insert("source_feature".into(), Value::from(b.origin.feature));
-        (m, Some(Geometry::MultiPolygon(b.geom.clone())))
+        (m, Some(OutGeometry::MultiPolygon(&b.geom)))
     })
 }
 
-/// `overlaps.geojson`: one feature per (block, zone) overlap above the tolerance.
-pub fn overlaps(a: &Analysis) -> impl Iterator<Item = crate::output::OutFeature> + '_ {
-    a.zoning.overlaps.iter().map(move |o| {
+/// `overlaps.geojson`: one feature per (block, zone) overlap above the
+/// tolerance, in order (made in parallel).
+pub fn overlaps(a: &Analysis) -> impl IndexedParallelIterator<Item = OutFeature<'_>> + '_ {
+    a.zoning.overlaps.par_iter().map(move |o| {
         let (b, z) = (&a.blocks[o.block], &a.zones[o.zone]);
-        let mut m = Map::new();
+        let mut m = Map::with_capacity(14);
         m.insert("park_id".into(), b.park_id.clone().into());
         m.insert("block_id".into(), b.block_id.clone().into());
         m.insert("zone_id".into(), z.zone_id.clone().into());
@@ -66,24 +69,25 @@ pub fn overlaps(a: &Analysis) -> impl Iterator<Item = crate::output::OutFeature>
         m.insert("severity".into(), severity_for(z.class, o.sliver).as_str().into());
         m.insert("sliver".into(), o.sliver.into());
         m.insert("mean_width_m".into(), num(Some(o.width_m), 3));
-        (m, Some(Geometry::MultiPolygon(o.geom.clone())))
+        (m, Some(OutGeometry::MultiPolygon(&o.geom)))
     })
 }
 
-/// The area and layout properties of each park (`parks.geojson`), by park_id;
-/// `extra[i]` (evaluation, merges) is appended to park `i`'s properties.
+/// The area and layout properties of each park (`parks.geojson`), in order
+/// (made in parallel); `extra[i]` (evaluation, merges) is appended to park
+/// `i`'s properties.
 pub fn parks<'a>(
     a: &'a Analysis,
     extra: &'a [Map<String, Value>],
-) -> impl Iterator<Item = crate::output::OutFeature> + 'a {
-    a.parks.iter().enumerate().map(move |(i, p)| {
+) -> impl IndexedParallelIterator<Item = OutFeature<'a>> + 'a {
+    a.parks.par_iter().enumerate().map(move |(i, p)| {
         let mut m = park_props(a, i);
         if let Some(e) = extra.get(i) {
             for (k, v) in e {
                 m.insert(k.clone(), v.clone());
             }
         }
-        (m, Some(Geometry::MultiPolygon(p.geom.clone())))
+        (m, Some(OutGeometry::MultiPolygon(&p.geom)))
     })
 }
 
@@ -130,9 +134,9 @@ pub fn park_props(a: &Analysis, i: usize) -> Map<String, Value> {
 }
 
 /// `merges.geojson`: one LineString per merge between the two parks' closest
-/// boundary points.
-pub fn merges(plan: &crate::consolidate::Plan) -> impl Iterator<Item = crate::output::OutFeature> + '_ {
-    plan.merges.iter().map(|m| {
+/// boundary points, in order (made in parallel).
+pub fn merges(plan: &crate::consolidate::Plan) -> impl IndexedParallelIterator<Item = OutFeature<'_>> + '_ {
+    plan.merges.par_iter().map(|m| {
         let mut p = Map::new();
         p.insert("from_park_id".into(), m.from_park_id.clone().into());
         p.insert("to_park_id".into(), m.to_park_id.clone().into());
@@ -142,27 +146,28 @@ pub fn merges(plan: &crate::consolidate::Plan) -> impl Iterator<Item = crate::ou
         p.insert("chain_fit".into(), m.chain_fit.into());
         p.insert("fit".into(), text(m.fit.as_deref()));
         let line = geo::LineString::from(vec![m.line.0, m.line.1]);
-        (p, Some(Geometry::LineString(line)))
+        (p, Some(OutGeometry::LineString(line)))
     })
 }
 
 /// `parks_after.geojson`: the parks as they would be after the merges, with
-/// their re-evaluated indicators.
+/// their re-evaluated indicators, in order (made in parallel); a receiver's
+/// geometry is its own polygons followed by those of the parks it takes.
 pub fn parks_after<'a>(
     a: &'a Analysis,
     after: &'a crate::consolidate::stage::After,
-) -> impl Iterator<Item = crate::output::OutFeature> + 'a {
+) -> impl ParallelIterator<Item = OutFeature<'a>> + 'a {
     let by_id: std::collections::BTreeMap<&str, usize> =
         a.parks.iter().enumerate().map(|(i, p)| (p.park_id.as_str(), i)).collect();
-    after.evaluation.parks.iter().filter_map(move |ind| {
+    after.evaluation.parks.par_iter().filter_map(move |ind| {
         let i = *by_id.get(ind.park_id.as_str())?;
         let taken = after.taken.get(&ind.park_id).cloned().unwrap_or_default();
-        let mut polys = a.parks[i].geom.0.clone();
+        let mut parts = vec![&a.parks[i].geom];
         let mut area = a.parks[i].area.0;
         let mut blocks = a.parks[i].blocks.clone();
         for src in &taken {
             if let Some(&j) = by_id.get(src.as_str()) {
-                polys.extend(a.parks[j].geom.0.iter().cloned());
+                parts.push(&a.parks[j].geom);
                 area += a.parks[j].area.0;
                 blocks.extend(a.parks[j].blocks.iter().copied());
             }
@@ -184,6 +189,6 @@ pub fn parks_after<'a>(
                 }
             }
         }
-        Some((m, Some(Geometry::MultiPolygon(geo::MultiPolygon(polys)))))
+        Some((m, Some(OutGeometry::Combined(parts))))
     })
 }

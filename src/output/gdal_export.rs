@@ -3,23 +3,22 @@
 //! (`shp/NAME.shp` with a UTF-8 `.cpg`). Shapefile field names are cut to
 //! 10 characters; the mapping is returned for run.json.
 
-use super::WriteError;
+use super::{OutFeature, OutGeometry, WriteError};
 use gdal::spatial_ref::{AxisMappingStrategy, SpatialRef};
 use gdal::vector::{Feature, FieldValue, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal};
 use gdal::DriverManager;
-use geo::Geometry;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A layer to export: name, geometry type, features.
-pub struct ExportLayer {
+pub struct ExportLayer<'a> {
     /// Layer (and file) name, e.g. `blocks`.
     pub name: &'static str,
     /// Line layers (merges) or polygon layers.
     pub lines: bool,
     /// Properties and geometry of each feature.
-    pub features: Vec<crate::output::OutFeature>,
+    pub features: Vec<OutFeature<'a>>,
 }
 
 /// Which GDAL format.
@@ -53,7 +52,7 @@ pub fn shapefile_names(keys: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn field_type(features: &[crate::output::OutFeature], key: &str) -> OGRFieldType::Type {
+fn field_type(features: &[OutFeature<'_>], key: &str) -> OGRFieldType::Type {
     let mut ty = None;
     for (m, _) in features {
         match m.get(key) {
@@ -70,7 +69,11 @@ fn field_type(features: &[crate::output::OutFeature], key: &str) -> OGRFieldType
 }
 
 /// Writes `layers` into `dir` in `format`; returns the Shapefile field-name mapping.
-pub fn export(dir: &Path, layers: &[ExportLayer], format: GdalFormat) -> Result<BTreeMap<String, String>, WriteError> {
+pub fn export(
+    dir: &Path,
+    layers: &[ExportLayer<'_>],
+    format: GdalFormat,
+) -> Result<BTreeMap<String, String>, WriteError> {
     let (driver_name, final_path, tmp_path) = match format {
         GdalFormat::Gpkg => ("GPKG", dir.join("results.gpkg"), dir.join(".results-tmp.gpkg")),
         GdalFormat::Shp => ("ESRI Shapefile", dir.join("shp"), dir.join(".shp.tmp")),
@@ -131,10 +134,13 @@ pub fn export(dir: &Path, layers: &[ExportLayer], format: GdalFormat) -> Result<
                 }
                 if let Some(g) = geom {
                     let g = match g {
-                        Geometry::Polygon(p) => Geometry::MultiPolygon(geo::MultiPolygon(vec![p.clone()])),
-                        other => other.clone(),
+                        OutGeometry::MultiPolygon(m) => m.to_gdal(),
+                        OutGeometry::Combined(parts) => {
+                            geo::MultiPolygon(parts.iter().flat_map(|m| m.iter().cloned()).collect()).to_gdal()
+                        }
+                        OutGeometry::LineString(line) => line.to_gdal(),
                     };
-                    f.set_geometry(g.to_gdal().map_err(|e| err(&final_path, e))?).map_err(|e| err(&final_path, e))?;
+                    f.set_geometry(g.map_err(|e| err(&final_path, e))?).map_err(|e| err(&final_path, e))?;
                 }
                 f.create(&layer).map_err(|e| err(&final_path, e))?;
             }

@@ -1,41 +1,141 @@
 //! RFC 7946 GeoJSON writing: lon/lat, exterior rings counter-clockwise,
 //! holes clockwise, numbers as numbers, one feature per line.
+//!
+//! Geometries are written straight from the analysis to bytes, each ring
+//! read backwards when its winding is the wrong one (no copy is made). The
+//! features are serialised in parallel, chunk by chunk, and the chunks
+//! written in order: the file is the same whatever the number of threads.
 
-use geo::orient::{Direction, Orient};
-use geo::Geometry;
+use crate::output::{OutFeature, OutGeometry};
+use geo::winding_order::{Winding, WindingOrder};
+use geo::{Coord, LineString, Polygon};
+use rayon::prelude::*;
+use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::Value;
+use std::borrow::Borrow;
 use std::io::{self, Write};
 
-/// Writes a FeatureCollection of `(properties, geometry)` pairs.
-pub fn write_collection<I>(w: &mut dyn Write, features: I) -> io::Result<()>
+/// Features serialised by one task: enough to make the task worth
+/// scheduling, few enough for the threads to share the work evenly.
+const FEATURES_PER_CHUNK: usize = 256;
+
+/// Writes a FeatureCollection of `(properties, geometry)` pairs, in order;
+/// the features are given by value or by reference.
+pub fn write_collection<'a, I>(w: &mut dyn Write, features: I) -> io::Result<()>
 where
-    I: IntoIterator<Item = crate::output::OutFeature>,
+    I: IntoParallelIterator,
+    I::Iter: IndexedParallelIterator,
+    I::Item: Borrow<OutFeature<'a>>,
 {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    for (i, (props, geom)) in features.into_iter().enumerate() {
-        if i > 0 {
-            w.write_all(b",\n")?;
-        }
-        w.write_all(b"{\"type\":\"Feature\",\"properties\":")?;
-        serde_json::to_writer(&mut *w, &props)?;
-        w.write_all(b",\"geometry\":")?;
-        match geom {
-            None => w.write_all(b"null")?,
-            Some(g) => {
-                serde_json::to_writer(&mut *w, &geojson::Geometry::new(geojson::GeometryValue::from(&rfc7946(g))))?
-            }
-        }
-        w.write_all(b"}")?;
+    let chunks: Vec<io::Result<Vec<u8>>> = features
+        .into_par_iter()
+        .enumerate()
+        .fold_chunks(
+            FEATURES_PER_CHUNK,
+            || Ok(Vec::new()),
+            |chunk: io::Result<Vec<u8>>, (i, feature)| {
+                let mut chunk = chunk?;
+                if i > 0 {
+                    chunk.extend_from_slice(b",\n");
+                }
+                write_feature(&mut chunk, feature.borrow())?;
+                Ok(chunk)
+            },
+        )
+        // every chunk a task of its own, so that no thread is left with a long tail
+        .with_max_len(1)
+        .collect();
+    for chunk in chunks {
+        w.write_all(&chunk?)?;
     }
     w.write_all(b"\n]}\n")
 }
 
-/// Orients polygons as RFC 7946 wants: exteriors counter-clockwise, holes clockwise.
-pub fn rfc7946(g: Geometry<f64>) -> Geometry<f64> {
+/// Appends one feature: `{"type":"Feature","properties":…,"geometry":…}`.
+fn write_feature(out: &mut Vec<u8>, (props, geom): &OutFeature<'_>) -> io::Result<()> {
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":");
+    serde_json::to_writer(&mut *out, props)?;
+    out.extend_from_slice(b",\"geometry\":");
+    match geom {
+        None => out.extend_from_slice(b"null"),
+        Some(g) => write_geometry(out, g)?,
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Appends `g` as an RFC 7946 geometry object.
+fn write_geometry(out: &mut Vec<u8>, g: &OutGeometry<'_>) -> io::Result<()> {
     match g {
-        Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
-        Geometry::MultiPolygon(m) => Geometry::MultiPolygon(m.orient(Direction::Default)),
-        other => other,
+        OutGeometry::MultiPolygon(m) => write_multi_polygon(out, m.iter()),
+        OutGeometry::Combined(parts) => write_multi_polygon(out, parts.iter().flat_map(|m| m.iter())),
+        OutGeometry::LineString(line) => {
+            out.extend_from_slice(b"{\"type\":\"LineString\",\"coordinates\":");
+            write_positions(out, line.0.iter())?;
+            out.push(b'}');
+            Ok(())
+        }
+    }
+}
+
+fn write_multi_polygon<'p>(out: &mut Vec<u8>, polygons: impl Iterator<Item = &'p Polygon<f64>>) -> io::Result<()> {
+    out.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
+    for (i, p) in polygons.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_polygon(out, p)?;
+    }
+    out.extend_from_slice(b"]}");
+    Ok(())
+}
+
+/// A polygon's rings, exterior counter-clockwise then holes clockwise; a
+/// polygon with an empty exterior has no ring at all (`[]`, not `[[]]`).
+fn write_polygon(out: &mut Vec<u8>, p: &Polygon<f64>) -> io::Result<()> {
+    out.push(b'[');
+    if !p.exterior().0.is_empty() {
+        write_ring(out, p.exterior(), WindingOrder::CounterClockwise)?;
+        for hole in p.interiors() {
+            out.push(b',');
+            write_ring(out, hole, WindingOrder::Clockwise)?;
+        }
+    }
+    out.push(b']');
+    Ok(())
+}
+
+/// A ring in the `wanted` winding: read backwards when geo's robust test
+/// finds the other one, as is when it finds none (degenerate), as geo's
+/// `orient` does.
+fn write_ring(out: &mut Vec<u8>, ring: &LineString<f64>, wanted: WindingOrder) -> io::Result<()> {
+    match ring.winding_order() {
+        Some(found) if found != wanted => write_positions(out, ring.0.iter().rev()),
+        _ => write_positions(out, ring.0.iter()),
+    }
+}
+
+fn write_positions<'c>(out: &mut Vec<u8>, coords: impl Iterator<Item = &'c Coord<f64>>) -> io::Result<()> {
+    out.push(b'[');
+    for (i, c) in coords.enumerate() {
+        out.extend_from_slice(if i > 0 { b",[" } else { b"[" });
+        write_f64(out, c.x)?;
+        out.push(b',');
+        write_f64(out, c.y)?;
+        out.push(b']');
+    }
+    out.push(b']');
+    Ok(())
+}
+
+/// Appends `x` exactly as serde_json serialises an f64: its own shortest
+/// round-trip digits (`1.0`, `1e-7`), and `null` when not finite.
+pub fn write_f64(out: &mut Vec<u8>, x: f64) -> io::Result<()> {
+    if x.is_finite() {
+        CompactFormatter.write_f64(out, x)
+    } else {
+        CompactFormatter.write_null(out)
     }
 }
 
@@ -52,4 +152,153 @@ pub fn num(x: Option<f64>, decimals: i32) -> Value {
 /// A JSON string or null.
 pub fn text(x: Option<&str>) -> Value {
     x.map_or(Value::Null, |s| Value::String(s.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::orient::{Direction, Orient};
+    use geo::{Geometry, MultiPolygon};
+    use serde_json::Map;
+
+    fn ring(points: &[(f64, f64)]) -> LineString<f64> {
+        LineString::from(points.to_vec())
+    }
+
+    /// Twice the signed area (shoelace) of a ring parsed back from JSON:
+    /// positive when counter-clockwise.
+    fn signed_area2(ring: &Value) -> f64 {
+        let pts: Vec<(f64, f64)> =
+            ring.as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect();
+        pts.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum()
+    }
+
+    fn coords(ring: &Value) -> Vec<(f64, f64)> {
+        ring.as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect()
+    }
+
+    fn reversed(r: &LineString<f64>) -> Vec<(f64, f64)> {
+        r.0.iter().rev().map(|c| (c.x, c.y)).collect()
+    }
+
+    fn forward(r: &LineString<f64>) -> Vec<(f64, f64)> {
+        r.0.iter().map(|c| (c.x, c.y)).collect()
+    }
+
+    #[test]
+    fn rings_are_written_in_rfc7946_orientation() {
+        // exterior clockwise and hole counter-clockwise: both the wrong way
+        let wrong = Polygon::new(
+            ring(&[(0.0, 0.0), (0.0, 10.0), (10.0, 10.0), (10.0, 0.0), (0.0, 0.0)]),
+            vec![ring(&[(2.0, 2.0), (8.0, 2.0), (8.0, 8.0), (2.0, 8.0), (2.0, 2.0)])],
+        );
+        // already right: kept as it is
+        let right = Polygon::new(
+            ring(&[(20.5, 0.1), (30.25, 0.1), (30.25, 9.75), (20.5, 9.75), (20.5, 0.1)]),
+            vec![ring(&[(22.0, 2.0), (22.0, 4.0), (24.0, 4.0), (24.0, 2.0), (22.0, 2.0)])],
+        );
+        let single = MultiPolygon(vec![wrong.clone()]);
+        let multi = MultiPolygon(vec![right.clone(), wrong.clone()]);
+        let mut props = Map::new();
+        props.insert("id".into(), 1.into());
+        let features = vec![
+            (props.clone(), Some(OutGeometry::MultiPolygon(&single))),
+            (props.clone(), Some(OutGeometry::Combined(vec![&single, &multi]))),
+            (props, None),
+        ];
+        let mut bytes = Vec::new();
+        write_collection(&mut bytes, features).unwrap();
+
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text.lines().count(), 2 + 3, "one feature per line:\n{text}");
+        let parsed: Value = serde_json::from_slice(&bytes).unwrap();
+        let feats = parsed["features"].as_array().unwrap();
+        assert_eq!(feats.len(), 3);
+        assert_eq!(feats[2]["geometry"], Value::Null);
+        assert_eq!(feats[0]["properties"]["id"], 1);
+
+        let one = &feats[0]["geometry"];
+        assert_eq!(one["type"], "MultiPolygon");
+        let polys = one["coordinates"].as_array().unwrap();
+        assert_eq!(polys.len(), 1);
+        assert!(signed_area2(&polys[0][0]) > 0.0, "exterior counter-clockwise");
+        assert!(signed_area2(&polys[0][1]) < 0.0, "hole clockwise");
+        assert_eq!(coords(&polys[0][0]), reversed(wrong.exterior()));
+        assert_eq!(coords(&polys[0][1]), reversed(&wrong.interiors()[0]));
+
+        let combined = feats[1]["geometry"]["coordinates"].as_array().unwrap();
+        assert_eq!(combined.len(), 3, "the parts' polygons, in order");
+        for p in combined {
+            let rings = p.as_array().unwrap();
+            assert_eq!(rings.len(), 2);
+            assert!(signed_area2(&rings[0]) > 0.0);
+            assert!(signed_area2(&rings[1]) < 0.0);
+        }
+        assert_eq!(coords(&combined[1][0]), forward(right.exterior()));
+        assert_eq!(coords(&combined[1][1]), forward(&right.interiors()[0]));
+        assert_eq!(coords(&combined[2][0]), reversed(wrong.exterior()));
+    }
+
+    #[test]
+    fn geometry_bytes_match_geojson_of_the_oriented_copy() {
+        // what was written before: geo's orient, then the geojson crate
+        let m = MultiPolygon(vec![
+            Polygon::new(
+                ring(&[(118.6340269, 41.9780606), (118.6, 42.1), (118.7, 42.0000001), (118.6340269, 41.9780606)]),
+                vec![],
+            ),
+            Polygon::new(
+                ring(&[(1.0, 1.0), (1.0, 2.0), (2.0, 2.0), (2.0, 1.0)]),
+                vec![ring(&[(1.2, 1.2), (1.8, 1.2), (1.5, 1.7)]), ring(&[(1.3, 1.3), (1.3, 1.3), (1.3, 1.3)])],
+            ),
+            Polygon::new(LineString::new(vec![]), vec![]),
+        ]);
+        let line = LineString::from(vec![(111.5, 40.25), (112.0, 41.0)]);
+        let mut ours = Vec::new();
+        write_geometry(&mut ours, &OutGeometry::MultiPolygon(&m)).unwrap();
+        let theirs = serde_json::to_vec(&geojson::Geometry::new(geojson::GeometryValue::from(
+            &Geometry::MultiPolygon(m.orient(Direction::Default)),
+        )))
+        .unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+
+        let mut ours = Vec::new();
+        write_geometry(&mut ours, &OutGeometry::LineString(line.clone())).unwrap();
+        let theirs =
+            serde_json::to_vec(&geojson::Geometry::new(geojson::GeometryValue::from(&Geometry::LineString(line))))
+                .unwrap();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn floats_are_formatted_as_serde_json_does() {
+        for x in [0.1, 1e-7, 123456789.123, -0.0, 1.0, 0.0, -1.5e300, 5e-324, f64::MAX, f64::NAN, f64::INFINITY] {
+            let mut ours = Vec::new();
+            write_f64(&mut ours, x).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&x).unwrap(), "{x:?}");
+        }
+    }
+
+    #[test]
+    fn the_bytes_do_not_depend_on_the_number_of_threads() {
+        let polys: Vec<MultiPolygon<f64>> = (0..1000)
+            .map(|i| {
+                let x = f64::from(i) * 0.001;
+                MultiPolygon(vec![Polygon::new(ring(&[(x, 0.0), (x, 1.0), (x + 1.0, 1.0), (x, 0.0)]), vec![])])
+            })
+            .collect();
+        let write = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                let mut bytes = Vec::new();
+                let features: Vec<OutFeature<'_>> =
+                    polys.iter().map(|m| (Map::new(), Some(OutGeometry::MultiPolygon(m)))).collect();
+                write_collection(&mut bytes, features).unwrap();
+                bytes
+            })
+        };
+        let one = write(1);
+        assert_eq!(one, write(3));
+        assert_eq!(String::from_utf8(one).unwrap().lines().count(), 1000 + 2);
+    }
 }

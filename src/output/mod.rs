@@ -17,7 +17,20 @@ pub mod tables;
 pub use atomic::OutputSet;
 
 /// One output feature: its properties and geometry.
-pub type OutFeature = (serde_json::Map<String, serde_json::Value>, Option<geo::Geometry<f64>>);
+pub type OutFeature<'a> = (serde_json::Map<String, serde_json::Value>, Option<OutGeometry<'a>>);
+
+/// The geometry of an output feature, borrowed from the analysis where it
+/// is there already (polygons are never copied to be written).
+#[derive(Clone, Debug)]
+pub enum OutGeometry<'a> {
+    /// A MultiPolygon of the analysis (a block, an overlap, a park).
+    MultiPolygon(&'a geo::MultiPolygon<f64>),
+    /// The polygons of several MultiPolygons, in order, as one MultiPolygon
+    /// (a park with the parks merged into it).
+    Combined(Vec<&'a geo::MultiPolygon<f64>>),
+    /// A line made for the output (a merge).
+    LineString(geo::LineString<f64>),
+}
 
 /// An output folder that could not be written.
 #[derive(Debug)]

@@ -55,11 +55,15 @@ pub fn findings_json(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> 
 
 /// Writes rows of properties as CSV: the header is the first row's keys,
 /// numbers as JSON writes them, null as an empty cell.
-pub fn maps_csv(w: &mut dyn Write, rows: &[serde_json::Map<String, serde_json::Value>]) -> io::Result<()> {
+pub fn maps_csv<'m>(
+    w: &mut dyn Write,
+    rows: impl IntoIterator<Item = &'m serde_json::Map<String, serde_json::Value>>,
+) -> io::Result<()> {
     use serde_json::Value;
     w.write_all("\u{feff}".as_bytes())?;
     let mut c = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w);
-    let Some(first) = rows.first() else { return c.flush() };
+    let mut rows = rows.into_iter().peekable();
+    let Some(&first) = rows.peek() else { return c.flush() };
     let keys: Vec<&String> = first.keys().collect();
     c.write_record(keys.iter().map(|k| k.as_str()))?;
     for r in rows {

@@ -42,13 +42,13 @@ use crate::measure::overlap;
 use crate::model::{Block, County, Zone};
 use crate::output::features::{AREA_DECIMALS, SHARE_DECIMALS};
 use crate::output::geojson::{num, text};
-use crate::output::{OutFeature, OutputSet};
+use crate::output::{OutFeature, OutGeometry, OutputSet};
 use crate::parks::{self, Park};
 use crate::pipeline::{self, Analysis};
 use crate::rules::{self, Rule};
 use crate::units::{round_to, Mu};
 use crate::zoning::{rule_for, severity_for};
-use geo::{Geometry, MultiPolygon};
+use geo::MultiPolygon;
 use serde::Serialize;
 use serde_json::Map;
 use std::collections::{BTreeMap, BTreeSet};
@@ -693,7 +693,7 @@ fn nearest(existing: &Existing<'_>, park: &Park) -> (Vec<NearPark>, Vec<NearPark
 
 /// The conflicts as GeoJSON features: geometry = the intersection, properties
 /// as `overlaps.geojson` plus the clause.
-pub fn conflict_features<'a>(r: &'a ProposalReport) -> impl Iterator<Item = OutFeature> + 'a {
+pub fn conflict_features<'a>(r: &'a ProposalReport) -> impl Iterator<Item = OutFeature<'a>> + 'a {
     r.conflicts.iter().map(move |c| {
         let mut m = Map::new();
         m.insert("park_id".into(), r.park_id.clone().into());
@@ -709,7 +709,7 @@ pub fn conflict_features<'a>(r: &'a ProposalReport) -> impl Iterator<Item = OutF
         m.insert("severity".into(), c.severity.as_str().into());
         m.insert("sliver".into(), c.sliver.into());
         m.insert("mean_width_m".into(), num(Some(c.mean_width_m), 3));
-        (m, Some(Geometry::MultiPolygon(c.geom.clone())))
+        (m, Some(OutGeometry::MultiPolygon(&c.geom)))
     })
 }
 
@@ -724,7 +724,7 @@ pub fn write_conflicts(path: &Path, r: &ProposalReport) -> Result<(), PlanError>
         )));
     };
     let mut out = OutputSet::new(dir)?;
-    out.write(name, |w| crate::output::geojson::write_collection(w, conflict_features(r)))?;
+    out.write(name, |w| crate::output::geojson::write_collection(w, conflict_features(r).collect::<Vec<_>>()))?;
     out.commit()?;
     Ok(())
 }
