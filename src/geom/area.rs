@@ -170,6 +170,7 @@ pub fn perimeter_local_m(p: &Polygon<f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geom::testkit::{star, Rng};
     use geo::polygon;
 
     /// Area of the ellipsoidal "rectangle" between two meridians and two
@@ -226,54 +227,33 @@ mod tests {
     #[test]
     fn the_local_perimeter_agrees_with_the_geodesic_one_on_block_sized_rings() {
         // rings of 3 to 40 edges, 10 m to 3 km across, over Inner Mongolia's latitudes
-        let mut seed = 7u64;
-        let mut rnd = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = Rng(7);
         for _ in 0..500 {
-            let (lon0, lat0) = (97.0 + 29.0 * rnd(), 37.0 + 16.0 * rnd());
-            let size = 10f64.powf(1.0 + 2.5 * rnd()) / 111_000.0;
-            let n = 3 + (rnd() * 38.0) as usize;
-            let mut pts: Vec<(f64, f64)> = (0..n)
-                .map(|i| {
-                    let t = std::f64::consts::TAU * (i as f64 + 0.5 * rnd()) / n as f64;
-                    let r = size * (0.3 + 0.7 * rnd());
-                    (lon0 + r * t.cos(), lat0 + r * t.sin())
-                })
-                .collect();
-            pts.push(pts[0]);
-            let p = Polygon::new(LineString::from(pts), vec![]);
-            let (exact, local) = (perimeter_m(&p), perimeter_local_m(&p));
+            let (lon0, lat0) = (rng.range(97.0, 126.0), rng.range(37.0, 53.0));
+            let r = 10f64.powf(rng.range(1.0, 3.5)) / 222_000.0;
+            let n = 3 + (rng.next() * 38.0) as usize;
+            let p = &star(&mut rng, lon0, lat0, r, n).0[0];
+            let (exact, local) = (perimeter_m(p), perimeter_local_m(p));
             assert!(((local - exact) / exact).abs() < 1e-7, "{local} vs {exact} for {p:?}");
         }
     }
 
     #[test]
     fn the_local_area_agrees_with_geographiclib_to_a_tenth_of_a_square_metre() {
-        let mut seed = 11u64;
-        let mut rnd = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let mut worst: f64 = 0.0;
+        // rings of 3 to 62 edges, 0.0001° to 0.033° across, over all of China
+        let mut rng = Rng(11);
+        let (mut worst, mut local): (f64, usize) = (0.0, 0);
         for _ in 0..500 {
-            let (lon0, lat0) = (73.0 + 62.0 * rnd(), 18.0 + 35.0 * rnd());
-            let size = 10f64.powf(-4.0 + 2.52 * rnd()); // 0.0001° to 0.033°
-            let n = 3 + (rnd() * 60.0) as usize;
-            let mut pts: Vec<(f64, f64)> = (0..n)
-                .map(|i| {
-                    let t = std::f64::consts::TAU * (i as f64 + 0.5 * rnd()) / n as f64;
-                    let r = 0.5 * size * (0.3 + 0.7 * rnd());
-                    (lon0 + r * t.cos(), lat0 + r * t.sin())
-                })
-                .collect();
-            pts.push(pts[0]);
-            let ring = LineString::from(pts);
+            let (lon0, lat0) = (rng.range(73.0, 135.0), rng.range(18.0, 53.0));
+            let r = 0.5 * 10f64.powf(rng.range(-4.0, -1.48));
+            let n = 3 + (rng.next() * 60.0) as usize;
+            let ring = star(&mut rng, lon0, lat0, r, n).0[0].exterior().clone();
             let (exact, fast) = (geodesic_ring_area_m2(&ring), ring_area_m2(&ring));
             worst = worst.max((fast - exact).abs());
+            let r = geo::BoundingRect::bounding_rect(&ring).unwrap();
+            local += usize::from(r.width().max(r.height()) <= LOCAL_EXTENT_DEG);
         }
-        eprintln!("worst {worst:e}");
+        assert!(local > 400, "only {local} rings took the local path");
         assert!(worst < 0.1, "worst difference {worst:e} m²");
     }
 
