@@ -263,6 +263,7 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         findings: run_json::FindingCounts { violation: counts[0], warning: counts[1], info: counts[2] },
         outputs: names.iter().map(|s| s.to_string()).collect(),
         shapefile_fields,
+        enterprises_as_of: screening.as_ref().map(|s| s.as_of),
         timestamp: timestamp(),
     };
     out.write("run.json", |w| run_json::write(w, &info))?;

@@ -44,6 +44,10 @@ pub struct RunInfo<'a> {
     /// Shapefile field names shortened to 10 characters (long → short).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub shapefile_fields: std::collections::BTreeMap<String, String>,
+    /// The day enterprises were judged at (`--as-of`, else the end of the
+    /// statistics year), when enterprises.csv was screened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprises_as_of: Option<crate::enterprises::AsOf>,
     /// When the run happened (the one member that differs between runs).
     pub timestamp: String,
 }

@@ -92,6 +92,9 @@ fn as_of_moves_the_dated_rules_and_a_bad_date_is_refused() {
     assert_eq!(e2["criteria_met"], "2;4;5;6");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("Judged as of: 2022-06-30 (--as-of)"));
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["enterprises_as_of"]["date"], "2022-06-30", "{run:#}");
+    assert_eq!(run["enterprises_as_of"]["source"], "flag");
 
     let t = tmp();
     let o = t.path().join("o");
