@@ -603,6 +603,37 @@ mod tests {
         assert!(super::super::coords::Scanner::feature(texts[0].as_bytes()).is_some(), "the usual case is fast");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Differential test of the hand-read path: mutate a valid feature a
+        /// few bytes at a time; whenever the fast path still accepts the
+        /// text, serde's path must read exactly the same feature, and
+        /// neither may panic.
+        #[test]
+        fn the_fast_path_agrees_with_serde_on_mutated_features(
+            edits in proptest::collection::vec((0usize..400, 0usize..3, proptest::sample::select(
+                b"[]{},:\" -.0123456789eE+nul\\abcPolygnMt".to_vec())), 1..4),
+        ) {
+            let mut t = br#"{"type":"Feature","properties":{"zone_id":"Z1","n":1.5},"geometry":{"type":"MultiPolygon","coordinates":[[[[111.1,40.2],[111.3,40.2],[111.3,40.4],[111.1,40.2]]],[[[112,41],[112.5,41],[112.5,41.5e0],[112,41]]]]}}"#.to_vec();
+            for (at, op, c) in edits {
+                let at = at % (t.len() + 1);
+                match op {
+                    0 if at < t.len() => t[at] = c,
+                    1 => t.insert(at, c),
+                    _ if at < t.len() => {
+                        t.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            let general = parse_feature_generally(&t, 0, 1, 1);
+            if super::super::coords::Scanner::feature(&t).is_some() {
+                let fast = parse_feature(&t, 0, 1, 1);
+                proptest::prop_assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{}", String::from_utf8_lossy(&t));
+            }
+        }
+    }
+
     #[test]
     fn a_truncated_file_is_an_error() {
         let s = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0]"#;
