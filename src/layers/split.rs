@@ -118,7 +118,9 @@ impl<R: Read> Splitter<R> {
         // keep the bytes of the piece being read
         let keep_from = match self.mode {
             Mode::Value | Mode::Feature => self.piece_start,
-            Mode::Top if self.in_string => self.last_string.0,
+            // a key is read back from the buffer at its ':', so it stays
+            // until then, even when the buffer ends between the two
+            Mode::Top => self.last_string.0,
             _ => self.pos,
         }
         .min(self.pos);
@@ -132,16 +134,20 @@ impl<R: Read> Splitter<R> {
         let old = self.buf.len();
         self.buf.resize(old + self.chunk, 0);
         self.chunk = (self.chunk * 2).min(CHUNK);
-        let n = loop {
-            match self.reader.read(&mut self.buf[old..]) {
-                Ok(n) => break n,
+        // the first fill takes at least the 3 bytes a byte order mark needs
+        let want = if self.first_chunk { 3 } else { 1 };
+        let mut n = 0;
+        while n < want {
+            match self.reader.read(&mut self.buf[old + n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.buf.truncate(old);
                     return Err(e);
                 }
             }
-        };
+        }
         self.buf.truncate(old + n);
         if self.first_chunk {
             self.first_chunk = false;
@@ -367,6 +373,14 @@ impl<R: Read> Splitter<R> {
     fn scan_object(&mut self) -> bool {
         loop {
             if self.in_string {
+                // a backslash ended the previous buffer: the byte it escapes comes first
+                if self.escape {
+                    if self.pos >= self.buf.len() {
+                        return false;
+                    }
+                    self.advance(1);
+                    self.escape = false;
+                }
                 let rest = &self.buf[self.pos..];
                 let mut i = 0;
                 loop {
@@ -380,7 +394,10 @@ impl<R: Read> Splitter<R> {
                             let j = i + k;
                             if rest[j] == b'\\' {
                                 if j + 1 >= rest.len() {
-                                    self.advance(j);
+                                    // consume it, so that the caller reads more
+                                    // (leaving it would have it scanned again, forever)
+                                    self.advance(j + 1);
+                                    self.escape = true;
                                     return false;
                                 }
                                 i = j + 2;
@@ -437,6 +454,100 @@ mod tests {
         let mut out = Vec::new();
         while sp.split(10, &mut out)? {}
         Ok(out)
+    }
+
+    /// A reader that hands out one byte per call, so that every byte
+    /// boundary of the input is also a buffer boundary.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((b, rest)), Some(slot)) => {
+                    *slot = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    /// Found by fuzzing: a buffer that ended just after a backslash inside a
+    /// string had the scanner look at that backslash again and again, for
+    /// ever. Every split point is tried here, on escapes of every kind.
+    #[test]
+    fn a_buffer_ending_inside_an_escape_is_read_on() {
+        let text = concat!(
+            r#"{"type":"FeatureCollection","features":["#,
+            r#"{"type":"Feature","properties":{"name":"\u56ed\u533a \"A\" \\ \/ end\\"},"geometry":null},"#,
+            r#"{"type":"Feature","properties":{"k":"\\\\"},"geometry":null}]}"#
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sp = Splitter::new(Trickle(text.as_bytes()));
+            let mut out = Vec::new();
+            let r = (|| -> Result<(), SplitOrIo> {
+                while sp.split(10, &mut out)? {}
+                Ok(())
+            })();
+            tx.send((r.is_ok(), out)).ok();
+        });
+        let (ok, out) = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the splitter hangs");
+        assert!(ok);
+        let features: Vec<String> = out
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Feature { bytes, .. } => Some(String::from_utf8(bytes.clone()).unwrap()),
+                Piece::Member(..) => None,
+            })
+            .collect();
+        assert_eq!(features.len(), 2);
+        let v: serde_json::Value = serde_json::from_str(&features[0]).unwrap();
+        assert_eq!(v["properties"]["name"], "园区 \"A\" \\ / end\\");
+        let v: serde_json::Value = serde_json::from_str(&features[1]).unwrap();
+        assert_eq!(v["properties"]["k"], "\\\\");
+    }
+
+    /// A reader that hands out 1 to 13 bytes per call, in turn.
+    struct Ragged<'a>(&'a [u8], usize);
+
+    impl Read for Ragged<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = self.1 % 13 + 1;
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// Wherever the reads end, the pieces are the same as from one read.
+    #[test]
+    fn pieces_do_not_depend_on_where_reads_end() {
+        let mut text = String::from("\u{feff}{\"name\":\"z\\\"ones\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:4490\"}},\n\"features\":[\n");
+        for i in 0..40 {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                r#"{{"type":"Feature","properties":{{"id":"Z{i}","s":"a\\{{b\"}}\\\\","n":[{i},{{"x":"]"}}]}},"geometry":{{"type":"Polygon","coordinates":[[[{i},0],[1,0],[1,1],[{i},0]]]}}}}"#
+            ));
+        }
+        text.push_str("\n],\"type\":\"FeatureCollection\"}\n");
+        let show = |p: &Piece| match p {
+            Piece::Member(k, v) => format!("M {k} {}", String::from_utf8_lossy(v)),
+            Piece::Feature { bytes, line, column } => format!("F {line}:{column} {}", String::from_utf8_lossy(bytes)),
+        };
+        let whole: Vec<String> = all(&text).unwrap().iter().map(show).collect();
+        assert_eq!(whole.iter().filter(|p| p.starts_with('F')).count(), 40);
+        for start in 0..13 {
+            let mut sp = Splitter::new(Ragged(text.as_bytes(), start));
+            let mut out = Vec::new();
+            while sp.split(100, &mut out).map_err(|e| format!("{e:?}")).unwrap() {}
+            let ragged: Vec<String> = out.iter().map(show).collect();
+            assert_eq!(ragged, whole, "reads starting at {start}");
+        }
     }
 
     #[test]
