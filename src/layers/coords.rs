@@ -20,16 +20,6 @@ use geo::Coord;
 /// Rings of each polygon, as read.
 pub type PolygonRings = Vec<Vec<Coord<f64>>>;
 
-/// Reads `text` (a whole coordinates value) as the coordinates of a
-/// Polygon (`multi == false`) or a MultiPolygon; `None` when it is anything
-/// but well-formed and non-empty.
-pub fn polygons(text: &[u8], multi: bool) -> Option<Vec<PolygonRings>> {
-    let mut s = Scanner { b: text, i: 0 };
-    let out = s.polygons(multi)?;
-    s.ws();
-    (s.i == s.b.len() && !out.is_empty()).then_some(out)
-}
-
 /// A cursor over JSON text.
 pub(crate) struct Scanner<'a> {
     pub(crate) b: &'a [u8],
@@ -335,6 +325,14 @@ impl<'a> Scanner<'a> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A whole coordinates value, as [`Scanner::feature`] reads it.
+    fn polygons(text: &[u8], multi: bool) -> Option<Vec<PolygonRings>> {
+        let mut s = Scanner { b: text, i: 0 };
+        let out = s.polygons(multi)?;
+        s.ws();
+        (s.i == s.b.len()).then_some(out)
+    }
 
     fn num(s: &str) -> Option<f64> {
         let mut sc = Scanner { b: s.as_bytes(), i: 0 };

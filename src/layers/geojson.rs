@@ -279,27 +279,16 @@ impl<'de> Visitor<'de> for GeometrySeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut kind: Option<String> = None;
-        let mut coords: Option<&'de serde_json::value::RawValue> = None;
+        let mut coords: Option<Node> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "type" => kind = Some(map.next_value()?),
-                "coordinates" => coords = Some(map.next_value()?),
+                "coordinates" => coords = Some(map.next_value::<Node>()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        // the fast path reads well-formed coordinates; anything else goes
-        // through the general reader, which says what is wrong
-        if let (Some(k @ ("Polygon" | "MultiPolygon")), Some(raw)) = (kind.as_deref(), coords) {
-            if let Some(polys) = super::coords::polygons(raw.get().as_bytes(), k == "MultiPolygon") {
-                return Ok(from_rings(polys, k == "MultiPolygon"));
-            }
-        }
-        let coords = match coords {
-            Some(raw) => Some(serde_json::from_str::<Node>(raw.get()).map_err(de::Error::custom)?),
-            None => None,
-        };
         Ok(to_multipolygon(kind.as_deref(), coords))
     }
 }
