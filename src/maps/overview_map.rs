@@ -7,13 +7,13 @@
 
 use super::labels::{self, Placer};
 use super::page::{
-    self, arrow, circle, curve, fill_in, graticule, graticule_labels, legend, legend_box, mask_outside, neatline,
-    north_arrow, outline_in, park_symbol, square_outline, title_block, Ctx, Drawn, Item, View,
+    self, arrow, circle, curve, fill_in, frame_group, graticule, legend, legend_box, north_arrow, outline_in,
+    park_symbol, place_name, square_outline, title_block, Ctx, Drawn, Item, View,
 };
 use super::projection::{LambertConic, Projection};
 use super::render::{Align, Canvas, Fill, Line, Pt, TextStyle, WHITE};
 use super::shape::{inside_rings, Rect};
-use super::style::{ParkClass, GREY_TEXT, INK, OUTSIDE, PLACE_TEXT};
+use super::style::{ParkClass, GREY_TEXT, INK, OUTSIDE};
 use super::{MapBoundary, MapData, MapPark, MapSummary, ZoneClass};
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Point};
 
@@ -385,32 +385,15 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData) -> Drawn {
     named_leagues.sort_by(|a, b| a.name.cmp(&b.name));
     for b in named_leagues {
         let Some((x, y)) = inside_point(&b.geom) else { continue };
-        let a = view.px(x, y);
         missing.extend(ctx.font.missing_glyphs(&b.name));
-        let m = ctx.measure(&b.name, lem);
-        let (w, h) = (m.width, m.ascent + m.descent);
-        let base = Rect::xywh(a.0 - w / 2.0, a.1 - h / 2.0, w, h);
-        let cands: Vec<Rect> = [(0.0, 0.0), (0.0, 1.3), (0.0, -1.3), (0.7, 0.0), (-0.7, 0.0), (0.0, 2.6), (0.0, -2.6)]
-            .iter()
-            .map(|(dx, dy)| Rect::xywh(base.x0 + dx * w, base.y0 + dy * h, w, h))
-            .collect();
-        if let Some(k) = placer.place(&cands) {
-            let r = cands[k];
-            c.text(
-                &b.name,
-                (r.x0, r.y0 + m.ascent),
-                &TextStyle { em: lem, color: PLACE_TEXT, halo: Some((WHITE, 0.5 * mm)), align: Align::Left },
-            );
-        }
+        const OFFSETS: [(f64, f64); 7] =
+            [(0.0, 0.0), (0.0, 1.3), (0.0, -1.3), (0.7, 0.0), (-0.7, 0.0), (0.0, 2.6), (0.0, -2.6)];
+        place_name(c, ctx, &mut placer, &b.name, view.px(x, y), lem, &OFFSETS);
     }
     c.end();
 
     // Furniture.
-    c.begin("frame");
-    mask_outside(c, ctx, &frame);
-    neatline(c, ctx, &frame);
-    graticule_labels(c, ctx, &grat);
-    c.end();
+    frame_group(c, ctx, &frame, &grat);
     c.begin("title");
     let title = if data.title.trim().is_empty() { "工业园区评价与整合建议图" } else { data.title.trim() };
     missing.extend(ctx.font.missing_glyphs(title));

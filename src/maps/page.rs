@@ -387,6 +387,42 @@ pub(crate) fn graticule(c: &mut dyn Canvas, ctx: &Ctx, view: &View, label_right:
 }
 
 /// Draws graticule labels (after the outside of the frame was masked).
+/// The frame group of a map: the paper outside the frame masked, the
+/// neatline, and the graticule's labels.
+pub(crate) fn frame_group(c: &mut dyn Canvas, ctx: &Ctx, frame: &Rect, graticule: &[(String, Pt, Align)]) {
+    c.begin("frame");
+    mask_outside(c, ctx, frame);
+    neatline(c, ctx, frame);
+    graticule_labels(c, ctx, graticule);
+    c.end();
+}
+
+/// A place name (league, county) centred on `at`, or moved by the first
+/// free of `offsets` (in label widths and heights), haloed in white; false
+/// when every spot is taken and the name is left out.
+pub(crate) fn place_name(
+    c: &mut dyn Canvas,
+    ctx: &Ctx,
+    placer: &mut super::labels::Placer,
+    name: &str,
+    at: Pt,
+    em: f64,
+    offsets: &[(f64, f64)],
+) -> bool {
+    let m = ctx.measure(name, em);
+    let (w, h) = (m.width, m.ascent + m.descent);
+    let cands: Vec<Rect> =
+        offsets.iter().map(|(dx, dy)| Rect::xywh(at.0 - w / 2.0 + dx * w, at.1 - h / 2.0 + dy * h, w, h)).collect();
+    let Some(k) = placer.place(&cands) else { return false };
+    let r = cands[k];
+    c.text(
+        name,
+        (r.x0, r.y0 + m.ascent),
+        &TextStyle { em, color: super::style::PLACE_TEXT, halo: Some((WHITE, 0.5 * ctx.s.mm)), align: Align::Left },
+    );
+    true
+}
+
 pub(crate) fn graticule_labels(c: &mut dyn Canvas, ctx: &Ctx, labels: &[(String, Pt, Align)]) {
     for (t, at, align) in labels {
         c.text(t, *at, &TextStyle { em: 7.0 * ctx.s.pt, color: GREY_TEXT, halo: None, align: *align });

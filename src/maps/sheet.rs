@@ -9,13 +9,13 @@
 use super::labels::{self, Placer};
 use super::overview_map::{inside_point, place_parks, Placed};
 use super::page::{
-    circle, distance_zh, fill_in, footer, graticule, graticule_labels, legend, legend_box, mask_outside, neatline,
-    north_arrow, outline_in, park_symbol, path_in, square_outline, title_block, Ctx, Drawn, Item, View,
+    circle, distance_zh, fill_in, footer, frame_group, graticule, legend, legend_box, north_arrow, outline_in,
+    park_symbol, path_in, place_name, square_outline, title_block, Ctx, Drawn, Item, View,
 };
 use super::projection::{Projection, TransverseMercator};
 use super::render::{Align, Canvas, Fill, Line, Pt, Rgb, TextStyle, WHITE};
 use super::shape::Rect;
-use super::style::{ParkClass, GREY_TEXT, INK, MERGE, OUTSIDE, PLACE_TEXT, SOURCE};
+use super::style::{ParkClass, GREY_TEXT, INK, MERGE, OUTSIDE, SOURCE};
 use super::{MapData, MapMerge, MapSummary, ZoneClass};
 
 /// Draws the sheet of `merge`.
@@ -281,29 +281,12 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
         if !frame.contains_pt(p) {
             continue;
         }
-        let m = ctx.measure(name, cem);
-        let (w, h) = (m.width, m.ascent + m.descent);
-        let cands: Vec<Rect> = [(0.0, 0.0), (0.0, 1.5), (0.0, -1.5), (0.8, 0.0), (-0.8, 0.0)]
-            .iter()
-            .map(|(dx, dy)| Rect::xywh(p.0 - w / 2.0 + dx * w, p.1 - h / 2.0 + dy * h, w, h))
-            .collect();
-        if let Some(k) = placer.place(&cands) {
-            let r = cands[k];
-            c.text(
-                name,
-                (r.x0, r.y0 + m.ascent),
-                &TextStyle { em: cem, color: PLACE_TEXT, halo: Some((WHITE, 0.5 * mm)), align: Align::Left },
-            );
-        }
+        place_name(c, ctx, &mut placer, name, p, cem, &[(0.0, 0.0), (0.0, 1.5), (0.0, -1.5), (0.8, 0.0), (-0.8, 0.0)]);
     }
     c.end();
 
     // Furniture.
-    c.begin("frame");
-    mask_outside(c, ctx, &frame);
-    neatline(c, ctx, &frame);
-    graticule_labels(c, ctx, &grat);
-    c.end();
+    frame_group(c, ctx, &frame, &grat);
     c.begin("north-arrow");
     c.fill(&[north_at.ring()], &Fill::Solid(WHITE));
     north_arrow(c, ctx, (north_at.center().0, north_at.y0 + 1.0 * mm), view.north_angle());
