@@ -123,7 +123,13 @@ pub fn request(o: &Options) -> Result<Request, RunError> {
         Some(p) => Config::load(p).map_err(RunError::Config)?,
         None => Config::default(),
     };
-    Ok(Request { layers, config, crs: o.crs.clone(), repair: o.repair })
+    Ok(Request {
+        layers,
+        config,
+        crs: o.crs.clone(),
+        repair: o.repair,
+        keep_zone_geometry: o.maps && o.scope == Scope::Analyze,
+    })
 }
 
 /// Runs `analyze` or `check` and writes the output folder.

@@ -9,11 +9,12 @@ use crate::geom::area::area_mu;
 use crate::layers::records::{Collector, LayerKind, Loaded, RecordOptions, Rejected, Take};
 use crate::layers::{read_source, LayerSet, LoadError, ReadOptions, Source};
 use crate::measure::builtup::ParcelIndex;
-use crate::measure::overlap::{self, Zoning};
+use crate::measure::overlap::{self, Piece, Targets, Zoning};
 use crate::model::{Block, County, Parcel, Zone};
 use crate::parks::{self, Park};
 use crate::units::Mu;
 use crate::{layout, zoning};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -50,6 +51,11 @@ pub struct Request {
     pub crs: Option<String>,
     /// Repair invalid polygons instead of rejecting them.
     pub repair: bool,
+    /// Keep every zone's geometry in the analysis (for maps and for checking
+    /// proposals). Without it, a zone measured as it was read keeps only its
+    /// attributes and box, and the zone layer costs no memory beyond the
+    /// batches being read.
+    pub keep_zone_geometry: bool,
 }
 
 /// Why a run could not be done at all (exit code 2).
@@ -197,8 +203,37 @@ where
 {
     let opts = RecordOptions { fields: fields.clone(), repair: req.repair };
     let mut c: Collector<'_, T> = Collector::new(kind, &src.location, &opts);
-    read_source(src, &ReadOptions { crs: req.crs.clone() }, &mut |f| c.take(f))?;
+    read_source(src, &ReadOptions { crs: req.crs.clone() }, &crate::layers::validate, &mut |f| c.take(f))?;
     Ok(c.out)
+}
+
+/// Per zone, its overlap pieces; `None` for a zone whose geometry changed
+/// after it was read (by `--repair`): it is measured later.
+type ZonePieces = Vec<Option<Vec<Piece>>>;
+
+/// Loads the zone layer, measuring each zone against the blocks as it is
+/// read.
+fn load_zones(
+    src: &Source,
+    req: &Request,
+    targets: &Targets<'_>,
+) -> Result<(Loaded<Zone>, ZonePieces), LoadError> {
+    let opts = RecordOptions { fields: req.config.fields.zones.clone(), repair: req.repair };
+    let mut c: Collector<'_, Zone> = Collector::new(LayerKind::Zones, &src.location, &opts);
+    let mut pieces = Vec::new();
+    let work = |f: &mut crate::layers::RawFeature| targets.work(f);
+    read_source(src, &ReadOptions { crs: req.crs.clone() }, &work, &mut |mut f| {
+        let p = f.pieces.take();
+        let before = c.out.records.len();
+        c.take(f);
+        if c.out.records.len() > before {
+            if let (Some(_), false, Some(z)) = (&p, req.keep_zone_geometry, c.out.records.last_mut()) {
+                z.geom = MultiPolygon(Vec::new());
+            }
+            pieces.push(p);
+        }
+    })?;
+    Ok((c.out, pieces))
 }
 
 /// Runs the zoning part of the analysis (load, validate, measure, layout and zoning rules).
@@ -219,14 +254,16 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
         return Err(RunError::Load(LoadError::Missing { layer: "parks".into(), dir: ".".into() }));
     };
 
-    // load (each layer streamed; the big zone layer can be read while the parks are parsed)
+    // load (each layer streamed): the parks first, so that each zone is
+    // measured against the blocks as it is read
     progress.start("reading layers", None);
-    let (blocks_l, zones_l) = rayon::join(
-        || load::<Block>(parks_src, LayerKind::Parks, req, &cfg.fields.parks),
-        || req.layers.zones.as_ref().map(|s| load::<Zone>(s, LayerKind::Zones, req, &cfg.fields.zones)),
-    );
-    let mut blocks_l = blocks_l?;
-    let zones_l = zones_l.transpose()?.unwrap_or_default();
+    let mut blocks_l = load::<Block>(parks_src, LayerKind::Parks, req, &cfg.fields.parks)?;
+    let block_area: Vec<Mu> = blocks_l.records.par_iter().map(|b| area_mu(&b.geom)).collect();
+    let targets = Targets::new(&blocks_l.records, &block_area);
+    let (zones_l, pieces) = match &req.layers.zones {
+        Some(s) => load_zones(s, req, &targets)?,
+        None => Default::default(),
+    };
     let builtup_l = match &req.layers.builtup {
         Some(s) => Some(load::<Parcel>(s, LayerKind::Builtup, req, &cfg.fields.builtup)?),
         None => None,
@@ -253,15 +290,21 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
         findings.append(&mut b.findings);
     }
 
-    let mut blocks = blocks_l.records;
+    // zones whose geometry changed after reading (--repair) are measured now
+    let pieces: Vec<Vec<Piece>> = pieces
+        .into_par_iter()
+        .zip(&zones_l.records)
+        .map(|(p, z)| p.unwrap_or_else(|| targets.pieces(&z.geom)))
+        .collect();
+    drop(targets);
+    let mut blocks = std::mem::take(&mut blocks_l.records);
     findings.extend(parks::fill_counties(&mut blocks, &counties_l.records));
-    let block_area: Vec<Mu> = blocks.par_iter().map(|b| area_mu(&b.geom)).collect();
     let (parks, scope_findings) = parks::group_measured(&blocks, &block_area, &cfg.scope);
     findings.extend(scope_findings);
     lap("areas", &mut timings);
 
     progress.start("zone overlaps", Some(blocks.len() as u64));
-    let zoning = overlap::overlaps(&blocks, &block_area, &zones_l.records, &cfg.zoning, &|| progress.inc(1));
+    let zoning = overlap::from_pieces(&blocks, &block_area, &zones_l.records, pieces, &cfg.zoning, &|| progress.inc(1));
     progress.finish();
     findings.extend(zoning::findings(&zoning, &blocks, &zones_l.records, &cfg.zoning));
     let park_zoning = park_zoning(&parks, &zoning);

@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = yuanqu::layers::geojson::read(data, "fuzz.geojson", &mut |f| {
+    let _ = yuanqu::layers::geojson::read(data, "fuzz.geojson", &yuanqu::layers::validate, &mut |f| {
         if let Ok(g) = &f.geometry {
             let _ = yuanqu::geom::validate::check(g);
         }

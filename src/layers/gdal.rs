@@ -121,7 +121,7 @@ pub fn read(src: &Source, opts: &ReadOptions, each: &mut dyn FnMut(RawFeature)) 
                 g.and_then(|g| g.to_geo().map_err(|e| GeomProblem::Unreadable(e.to_string()))).and_then(polygonal)
             }
         };
-        each(RawFeature { index, properties, geometry, checked: None });
+        each(RawFeature::new(index, properties, geometry));
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! polygon belongs) are per-feature results, so one bad feature never hides
 //! the rest; only text that is not JSON at all stops the file.
 
-use super::{GeomProblem, LoadError, RawFeature};
+use super::{GeomProblem, LoadError, RawFeature, Work};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -24,11 +24,18 @@ pub struct FileInfo {
     pub features: usize,
 }
 
-/// Reads the GeoJSON file at `path`, calling `each` for every feature in order.
+/// Reads the GeoJSON file at `path`, calling `each` for every feature in
+/// order, validated.
 pub fn read_file(path: &Path, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
+    read_file_with(path, &super::validate, each)
+}
+
+/// [`read_file`] with other work than validation done on each feature
+/// ([`super::Work`]).
+pub fn read_file_with(path: &Path, work: Work<'_>, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
     let file = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| LoadError::io(&file, e))?;
-    read(f, &file, each)
+    read(f, &file, work, each)
 }
 
 /// Features parsed together (in parallel) before they are handed on.
@@ -37,10 +44,16 @@ const BATCH_BYTES: usize = 8 << 20;
 /// Reads GeoJSON from `reader`; `file` names it in errors.
 ///
 /// The stream is split into features by [`super::split`]. Three batches
-/// are in flight at once: while one is parsed and validated in parallel,
-/// the next is split and the previous one is handed to `each` on this
-/// thread. `each` still sees the features in file order.
-pub fn read<R: Read + Send>(reader: R, file: &str, each: &mut dyn FnMut(RawFeature)) -> Result<FileInfo, LoadError> {
+/// are in flight at once: while one is parsed (and `work` done on each of
+/// its features) in parallel, the next is split and the previous one is
+/// handed to `each` on this thread. `each` still sees the features in file
+/// order.
+pub fn read<R: Read + Send>(
+    reader: R,
+    file: &str,
+    work: Work<'_>,
+    each: &mut dyn FnMut(RawFeature),
+) -> Result<FileInfo, LoadError> {
     use super::split::{Piece, SplitOrIo, Splitter};
     let mut sp = Splitter::new(reader);
     let split_err = |e: SplitOrIo| match e {
@@ -78,7 +91,7 @@ pub fn read<R: Read + Send>(reader: R, file: &str, each: &mut dyn FnMut(RawFeatu
         let mut parsed = Vec::new();
         let mut next = None;
         rayon::in_place_scope(|s| {
-            s.spawn(|_| parsed = parse_batch(&pieces, first));
+            s.spawn(|_| parsed = parse_batch(&pieces, first, work));
             if more {
                 s.spawn(|_| next = Some(split_next(&mut sp)));
             }
@@ -105,9 +118,9 @@ pub fn read<R: Read + Send>(reader: R, file: &str, each: &mut dyn FnMut(RawFeatu
     }
 }
 
-/// Parses and validates the features of one batch in parallel; `first` is
-/// the index of its first feature. Members give `None`.
-fn parse_batch(pieces: &[super::split::Piece], first: usize) -> Vec<Option<RawFeature>> {
+/// Parses the features of one batch and does `work` on them, in parallel;
+/// `first` is the index of its first feature. Members give `None`.
+fn parse_batch(pieces: &[super::split::Piece], first: usize, work: Work<'_>) -> Vec<Option<RawFeature>> {
     use super::split::Piece;
     use rayon::prelude::*;
     let mut numbered = Vec::with_capacity(pieces.len());
@@ -123,10 +136,7 @@ fn parse_batch(pieces: &[super::split::Piece], first: usize) -> Vec<Option<RawFe
         .map(|(i, p)| match p {
             Piece::Feature { bytes, line, column } => {
                 let mut f = parse_feature(bytes, *i, *line, *column);
-                // validation is the other half of the cost: do it here, in parallel
-                if let Ok(g) = &f.geometry {
-                    f.checked = Some(crate::geom::validate::check(g));
-                }
+                work(&mut f);
                 Some(f)
             }
             Piece::Member(..) => None,
@@ -144,7 +154,7 @@ fn parse_feature(bytes: &[u8], index: usize, line: usize, column: usize) -> RawF
             Some(None) => Err(GeomProblem::Null),
             Some(Some((polys, multi))) => from_rings(polys, multi),
         };
-        return RawFeature { index, properties: f.properties, geometry, checked: None };
+        return RawFeature::new(index, f.properties, geometry);
     }
     parse_feature_generally(bytes, index, line, column)
 }
@@ -166,14 +176,13 @@ fn parse_feature_generally(bytes: &[u8], index: usize, line: usize, column: usiz
             if std::str::from_utf8(bytes).is_err() {
                 msg.push_str("; the text is not UTF-8 (GBK?): convert the file with `iconv -f GBK -t UTF-8`, GeoJSON is UTF-8 by definition");
             }
-            RawFeature {
+            RawFeature::new(
                 index,
-                checked: None,
-                properties: Map::new(),
-                geometry: Err(GeomProblem::NotJson(format!(
+                Map::new(),
+                Err(GeomProblem::NotJson(format!(
                     "the feature is not valid JSON at line {l} column {c}: {msg} (NaN, Infinity and bare words are not JSON)"
                 ))),
-            }
+            )
         }
     }
 }
@@ -218,7 +227,7 @@ impl<'de> Visitor<'de> for FeatureSeed {
         if !kind_ok {
             geometry = Err(GeomProblem::Unreadable("the array member is not a \"Feature\"".into()));
         }
-        Ok(RawFeature { index: self.index, properties, geometry, checked: None })
+        Ok(RawFeature::new(self.index, properties, geometry))
     }
     // Anything that is not an object is a bad feature, not a bad file.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawFeature, A::Error> {
@@ -247,12 +256,11 @@ impl<'de> Visitor<'de> for FeatureSeed {
 
 impl FeatureSeed {
     fn not_an_object(&self) -> RawFeature {
-        RawFeature {
-            index: self.index,
-            checked: None,
-            properties: Map::new(),
-            geometry: Err(GeomProblem::Unreadable("the array member is not a Feature object".into())),
-        }
+        RawFeature::new(
+            self.index,
+            Map::new(),
+            Err(GeomProblem::Unreadable("the array member is not a Feature object".into())),
+        )
     }
 }
 
@@ -513,7 +521,7 @@ mod tests {
 
     fn read_str(s: &str) -> Result<Vec<RawFeature>, LoadError> {
         let mut v = Vec::new();
-        read(s.as_bytes(), "t.geojson", &mut |f| v.push(f))?;
+        read(s.as_bytes(), "t.geojson", &crate::layers::validate, &mut |f| v.push(f))?;
         Ok(v)
     }
 

@@ -29,6 +29,28 @@ pub struct RawFeature {
     pub geometry: Result<MultiPolygon<f64>, GeomProblem>,
     /// The geometry's validation, when the reader already ran it (in parallel).
     pub checked: Option<Result<(), crate::geom::validate::Invalid>>,
+    /// Zone features: their overlaps with the park blocks, when the reader
+    /// already measured them (in parallel, see [`crate::measure::overlap::Targets`]).
+    pub pieces: Option<Vec<crate::measure::overlap::Piece>>,
+}
+
+impl RawFeature {
+    /// A feature as read, with nothing done to it yet.
+    pub fn new(index: usize, properties: Map<String, Value>, geometry: Result<MultiPolygon<f64>, GeomProblem>) -> Self {
+        RawFeature { index, properties, geometry, checked: None, pieces: None }
+    }
+}
+
+/// Work done on every feature inside the reader, in parallel where the
+/// reader is parallel, before the feature is handed on in file order.
+pub type Work<'a> = &'a (dyn Fn(&mut RawFeature) + Sync);
+
+/// The usual work: validate the geometry (half the cost of reading, so it is
+/// done where the parsing is, in parallel).
+pub fn validate(f: &mut RawFeature) {
+    if let Ok(g) = &f.geometry {
+        f.checked = Some(crate::geom::validate::check(g));
+    }
 }
 
 /// Why a feature has no usable geometry (before validation).
@@ -168,14 +190,20 @@ pub struct ReadOptions {
     pub crs: Option<String>,
 }
 
-/// Reads a source, calling `each` for every feature in order, in lon/lat.
+/// Reads a source, calling `each` for every feature in order, in lon/lat,
+/// after `work` (usually [`validate`]) was done on it.
 ///
 /// GeoJSON is read natively unless a CRS must be applied; everything else
 /// goes through GDAL (when built with the `gdal` feature).
-pub fn read_source(src: &Source, opts: &ReadOptions, each: &mut dyn FnMut(RawFeature)) -> Result<(), LoadError> {
+pub fn read_source(
+    src: &Source,
+    opts: &ReadOptions,
+    work: Work<'_>,
+    each: &mut dyn FnMut(RawFeature),
+) -> Result<(), LoadError> {
     if src.is_geojson() && opts.crs.is_none() {
         let path = std::path::Path::new(&src.location);
-        let info = geojson::read_file(path, each);
+        let info = geojson::read_file_with(path, work, each);
         return match info {
             Ok(info) => match info.crs {
                 Some(name) if !is_lon_lat_crs(&name) => Err(LoadError::Crs {
@@ -190,7 +218,10 @@ pub fn read_source(src: &Source, opts: &ReadOptions, each: &mut dyn FnMut(RawFea
             Err(e) => Err(e),
         };
     }
-    read_with_gdal(src, opts, each)
+    read_with_gdal(src, opts, &mut |mut f| {
+        work(&mut f);
+        each(f)
+    })
 }
 
 #[cfg(feature = "gdal")]

@@ -1,19 +1,23 @@
 //! Block × zone overlaps: Z1 (restricted) and Z2 (prohibited).
 //!
-//! Candidates come from the zone R-tree by envelope; each candidate is
-//! intersected exactly (geo's boolean ops on the lon/lat plane, after
-//! clipping large zones to the block's neighbourhood) and the result is
-//! measured on the ellipsoid. Per block and class the overlaps are unioned
-//! first, so zones that overlap each other are counted once.
+//! Each zone is measured as it is read ([`Targets::work`], in the reader's
+//! parallel batches): the block R-tree gives the blocks whose envelopes it
+//! meets, and each is intersected exactly (i_overlay on the lon/lat plane,
+//! after clipping a large zone to the block's neighbourhood); the result is
+//! measured on the ellipsoid. A zone then needs no geometry after reading
+//! unless maps or proposals want it. Per block and class the pieces are
+//! unioned ([`from_pieces`]), so zones that overlap each other are counted
+//! once.
 
 use super::{bbox, box_relation, clip_if_large, BoxRelation};
 use crate::config::ZoningConfig;
 use crate::geom::area::{area_m2, perimeter_local_m};
 use crate::geom::index::BoxIndex;
 use crate::geom::overlay;
+use crate::layers::RawFeature;
 use crate::model::{Block, Zone, ZoneClass};
 use crate::units::Mu;
-use geo::MultiPolygon;
+use geo::{MultiPolygon, Rect};
 use rayon::prelude::*;
 
 /// One (block, zone) overlap above the area tolerance.
@@ -54,7 +58,83 @@ pub struct Zoning {
     pub per_block: Vec<BlockZoning>,
 }
 
-/// Checks every block against the zones.
+/// One zone's overlap with one block, measured before the zone's class and
+/// id are known: as the zone layer is read (see [`Targets`]).
+#[derive(Clone, Debug)]
+pub struct Piece {
+    /// Index of the block.
+    pub block: usize,
+    /// The intersection; `None` when the zone holds the whole block, so the
+    /// piece is the block itself.
+    pub geom: Option<MultiPolygon<f64>>,
+    /// Its area, m².
+    pub m2: f64,
+}
+
+/// The park blocks, indexed, that zones are measured against. The zone
+/// layer is the big one: measuring each zone as it is read (in the reader's
+/// parallel batches) means a zone's geometry is needed only while it is read.
+pub struct Targets<'a> {
+    blocks: &'a [Block],
+    block_area: &'a [Mu],
+    boxes: Vec<Rect<f64>>,
+    index: BoxIndex,
+}
+
+impl<'a> Targets<'a> {
+    /// Indexes the blocks (`block_area[i]` is block `i`'s area).
+    pub fn new(blocks: &'a [Block], block_area: &'a [Mu]) -> Targets<'a> {
+        let boxes: Vec<Rect<f64>> = blocks.iter().map(|b| bbox(&b.geom)).collect();
+        let index = BoxIndex::new(boxes.iter().copied());
+        Targets { blocks, block_area, boxes, index }
+    }
+
+    /// The overlaps of a valid zone geometry with the blocks, in block order.
+    pub fn pieces(&self, zone: &MultiPolygon<f64>) -> Vec<Piece> {
+        let zone_box = bbox(zone);
+        self.index
+            .intersecting_candidates(zone_box)
+            .into_iter()
+            .filter_map(|bi| self.piece(zone, zone_box, bi))
+            .collect()
+    }
+
+    /// The reader's work for a zone feature: validate it and, when valid,
+    /// measure it against the blocks.
+    pub fn work(&self, f: &mut RawFeature) {
+        crate::layers::validate(f);
+        if let (Ok(g), Some(Ok(()))) = (&f.geometry, &f.checked) {
+            f.pieces = Some(self.pieces(g));
+        }
+    }
+
+    fn piece(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>, bi: usize) -> Option<Piece> {
+        let (block, block_box) = (&self.blocks[bi], self.boxes[bi]);
+        let z = clip_if_large(zone, zone_box, block_box);
+        if z.0.is_empty() {
+            return None;
+        }
+        // most candidates are decided without an overlay: zones that miss
+        // the block's box, and zones that contain it whole
+        let (geom, m2) = match box_relation(z.as_ref(), block_box) {
+            BoxRelation::Outside => return None,
+            BoxRelation::Inside => (None, self.block_area[bi].m2()),
+            BoxRelation::Crossing => {
+                let inter = overlay::intersection(&block.geom, z.as_ref());
+                if inter.0.is_empty() {
+                    return None;
+                }
+                let m2 = area_m2(&inter);
+                (Some(inter), m2)
+            }
+        };
+        // shared edges or vertices only
+        (m2 > 0.0).then_some(Piece { block: bi, geom, m2 })
+    }
+}
+
+/// Checks every block against the zones (for zones that were not measured
+/// as they were read).
 /// `tick` is called once per block done (from any thread).
 pub fn overlaps(
     blocks: &[Block],
@@ -63,12 +143,33 @@ pub fn overlaps(
     cfg: &ZoningConfig,
     tick: &(dyn Fn() + Sync),
 ) -> Zoning {
-    let index = BoxIndex::new(zones.iter().map(|z| z.bbox));
-    let results: Vec<(Vec<Overlap>, BlockZoning)> = blocks
-        .par_iter()
+    let targets = Targets::new(blocks, block_area);
+    let pieces: Vec<Vec<Piece>> = zones.par_iter().map(|z| targets.pieces(&z.geom)).collect();
+    from_pieces(blocks, block_area, zones, pieces, cfg, tick)
+}
+
+/// The overlaps of every block from the pieces of every zone (`pieces[z]`
+/// are zone `z`'s). `tick` is called once per block done (from any thread).
+pub fn from_pieces(
+    blocks: &[Block],
+    block_area: &[Mu],
+    zones: &[Zone],
+    pieces: Vec<Vec<Piece>>,
+    cfg: &ZoningConfig,
+    tick: &(dyn Fn() + Sync),
+) -> Zoning {
+    // each block's pieces, in zone order
+    let mut per_block: Vec<Vec<(usize, Piece)>> = (0..blocks.len()).map(|_| Vec::new()).collect();
+    for (zi, ps) in pieces.into_iter().enumerate() {
+        for p in ps {
+            per_block[p.block].push((zi, p));
+        }
+    }
+    let results: Vec<(Vec<Overlap>, BlockZoning)> = per_block
+        .into_par_iter()
         .enumerate()
-        .map(|(bi, b)| {
-            let r = block_overlaps(bi, b, block_area[bi], zones, &index, cfg);
+        .map(|(bi, ps)| {
+            let r = block_overlaps(bi, &blocks[bi], block_area[bi], ps, zones, cfg);
             tick();
             r
         })
@@ -85,7 +186,7 @@ pub fn overlaps(
 /// Area of the union of overlap pieces, each given with its area in m²:
 /// pieces whose boxes meet no other piece's box are simply added; only the
 /// ones that may overlap are unioned.
-fn union_area(parts: &[(MultiPolygon<f64>, f64)]) -> Mu {
+fn union_area(parts: &[(&MultiPolygon<f64>, f64)]) -> Mu {
     let boxes: Vec<_> = parts.iter().map(|(p, _)| bbox(p)).collect();
     let meets = |a: &geo::Rect<f64>, b: &geo::Rect<f64>| {
         a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
@@ -93,7 +194,7 @@ fn union_area(parts: &[(MultiPolygon<f64>, f64)]) -> Mu {
     let (mut alone, mut crowded) = (Vec::new(), Vec::new());
     for (i, (p, m2)) in parts.iter().enumerate() {
         if (0..parts.len()).any(|j| j != i && meets(&boxes[i], &boxes[j])) {
-            crowded.push(p);
+            crowded.push(*p);
         } else {
             alone.push(*m2);
         }
@@ -105,58 +206,54 @@ fn union_area(parts: &[(MultiPolygon<f64>, f64)]) -> Mu {
     Mu::from_m2(m2)
 }
 
+/// One block's overlaps and totals from its pieces (in zone order).
 fn block_overlaps(
     bi: usize,
     block: &Block,
     block_area: Mu,
+    pieces: Vec<(usize, Piece)>,
     zones: &[Zone],
-    index: &BoxIndex,
     cfg: &ZoningConfig,
 ) -> (Vec<Overlap>, BlockZoning) {
-    let bbox = bbox(&block.geom);
-    let mut found = Vec::new();
+    let slot = |zi: usize| match zones[zi].class {
+        ZoneClass::Restricted => 0,
+        ZoneClass::Prohibited => 1,
+    };
+    // per class: the union of its pieces (a zone holding the whole block
+    // settles its class at once)
     let mut totals = BlockZoning::default();
-    let mut by_class: [Vec<(MultiPolygon<f64>, f64)>; 2] = [Vec::new(), Vec::new()];
-    // a zone that holds the whole block settles its class's union at once
-    let mut whole = [false, false];
-    for zi in index.intersecting_candidates(bbox) {
-        let zone = &zones[zi];
-        let z = clip_if_large(&zone.geom, zone.bbox, bbox);
-        if z.0.is_empty() {
-            continue;
+    for class_slot in 0..2 {
+        let mut parts: Vec<(&MultiPolygon<f64>, f64)> = Vec::new();
+        let mut whole = false;
+        for (_, p) in pieces.iter().filter(|(zi, _)| slot(*zi) == class_slot) {
+            match &p.geom {
+                None => whole = true,
+                Some(g) => parts.push((g, p.m2)),
+            }
         }
-        // most candidates are decided without an overlay: zones that miss
-        // the block's box, and zones that contain it whole
-        let relation = box_relation(z.as_ref(), bbox);
-        let inter = match relation {
-            BoxRelation::Outside => continue,
-            BoxRelation::Inside => block.geom.clone(),
-            BoxRelation::Crossing => overlay::intersection(&block.geom, z.as_ref()),
+        let total = match parts.len() {
+            _ if whole => block_area,
+            0 => Mu::ZERO,
+            1 => Mu::from_m2(parts[0].1),
+            _ => union_area(&parts),
         };
-        if inter.0.is_empty() {
-            continue;
+        if class_slot == 0 {
+            totals.restricted = total;
+        } else {
+            totals.prohibited = total;
         }
-        let m2 = if relation == BoxRelation::Inside { block_area.m2() } else { area_m2(&inter) };
-        if m2 <= 0.0 {
-            continue; // shared edges or vertices only
-        }
-        let area = Mu::from_m2(m2);
-        let class_slot = match zone.class {
-            ZoneClass::Restricted => 0,
-            ZoneClass::Prohibited => 1,
-        };
-        if relation == BoxRelation::Inside {
-            whole[class_slot] = true;
-        } else if !whole[class_slot] {
-            by_class[class_slot].push((inter.clone(), m2));
-        }
+    }
+    let mut found = Vec::new();
+    for (zi, p) in pieces {
+        let area = Mu::from_m2(p.m2);
         if area.0 <= cfg.area_tolerance_mu {
             totals.below_tolerance.0 += 1;
             totals.below_tolerance.1 += area;
             continue;
         }
-        let perimeter: f64 = inter.0.iter().map(perimeter_local_m).sum();
-        let width_m = if perimeter > 0.0 { 2.0 * m2 / perimeter } else { 0.0 };
+        let geom = p.geom.unwrap_or_else(|| block.geom.clone());
+        let perimeter: f64 = geom.0.iter().map(perimeter_local_m).sum();
+        let width_m = if perimeter > 0.0 { 2.0 * p.m2 / perimeter } else { 0.0 };
         found.push(Overlap {
             block: bi,
             zone: zi,
@@ -164,21 +261,8 @@ fn block_overlaps(
             sliver: width_m < cfg.sliver_width_m,
             width_m,
             area,
-            geom: inter,
+            geom,
         });
-    }
-    for (slot, parts) in by_class.iter().enumerate() {
-        let total = match parts.len() {
-            _ if whole[slot] => block_area,
-            0 => Mu::ZERO,
-            1 => Mu::from_m2(parts[0].1),
-            _ => union_area(parts),
-        };
-        if slot == 0 {
-            totals.restricted = total;
-        } else {
-            totals.prohibited = total;
-        }
     }
     found.sort_by(|a, b| zones[a.zone].zone_id.cmp(&zones[b.zone].zone_id));
     (found, totals)

@@ -52,7 +52,8 @@ impl Inputs {
             Some(p) => Config::load(p).map_err(RunError::Config)?,
             None => Config::default(),
         };
-        Ok(Request { layers, config, crs: self.crs.clone(), repair: self.repair })
+        // a proposal is checked against every zone
+        Ok(Request { layers, config, crs: self.crs.clone(), repair: self.repair, keep_zone_geometry: true })
     }
 }
 

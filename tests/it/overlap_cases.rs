@@ -106,3 +106,44 @@ fn a_thin_sliver_keeps_its_rule_with_a_lower_severity() {
     assert_eq!(ov[0]["sliver"], true);
     assert_eq!(ov[0]["severity"], "warning");
 }
+
+#[test]
+fn a_zone_repaired_after_reading_is_still_measured() {
+    // Zones are measured as they are read, but only valid ones; a bow-tie
+    // zone repaired by --repair changes shape after reading and must be
+    // measured then. Even-odd make-valid turns it into its two triangles.
+    let t = tmp();
+    let d = t.path();
+    write_fc(&d.join("parks.geojson"), &[(r#"{"park_id":"A","block_id":"A-1"}"#, &rect(111.0, 40.0, 111.01, 40.01))]);
+    let bow =
+        r#"{"type":"Polygon","coordinates":[[[111.0,40.0],[111.01,40.01],[111.01,40.0],[111.0,40.01],[111.0,40.0]]]}"#;
+    write_fc(
+        &d.join("zones.geojson"),
+        &[
+            (r#"{"zone_id":"ZB","zone_class":"prohibited"}"#, bow),
+            (r#"{"zone_id":"ZQ","zone_class":"restricted"}"#, &rect(111.0, 40.0, 111.005, 40.005)),
+        ],
+    );
+    let tri = |pts: [(f64, f64); 3]| {
+        let p = geo::Polygon::new(geo::LineString::from(vec![pts[0], pts[1], pts[2], pts[0]]), vec![]);
+        area_m2(&MultiPolygon(vec![p])) / M2_PER_MU
+    };
+    let want = tri([(111.0, 40.0), (111.005, 40.005), (111.0, 40.01)])
+        + tri([(111.01, 40.0), (111.01, 40.01), (111.005, 40.005)]);
+
+    let out = d.join("o");
+    yuanqu_ok(&["check", d.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q", "--repair"], 0);
+    let ov = props(&out.join("overlaps.geojson"));
+    let get = |z: &str| ov.iter().find(|p| p["zone_id"] == z).map(|p| p["overlap_mu"].as_f64().unwrap());
+    assert!(close(get("ZB").unwrap(), want), "{:?} vs {want}", get("ZB"));
+    assert!(close(get("ZQ").unwrap(), mu_of_rect(111.0, 40.0, 111.005, 40.005)));
+    let block = props(&out.join("blocks.geojson")).remove(0);
+    assert!(close(block["prohibited_mu"].as_f64().unwrap(), want));
+
+    // without --repair the bow-tie is rejected (D2) and measures nothing
+    let out2 = d.join("o2");
+    yuanqu(&["check", d.to_str().unwrap(), "--out", out2.to_str().unwrap(), "-q"]);
+    let ov2 = props(&out2.join("overlaps.geojson"));
+    assert_eq!(ov2.iter().map(|p| p["zone_id"].as_str().unwrap()).collect::<Vec<_>>(), ["ZQ"]);
+    assert!(findings(&out2).iter().any(|f| f["rule"] == "D2" && f["zone_id"] == "ZB"), "{:?}", findings(&out2));
+}
