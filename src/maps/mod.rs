@@ -64,6 +64,17 @@ pub struct MapZone {
     pub class: ZoneClass,
     /// Lon/lat.
     pub geom: MultiPolygon<f64>,
+    /// Its lon/lat bounding box (`None` when empty): a sheet projects only
+    /// the zones near it.
+    pub bbox: Option<geo::Rect<f64>>,
+}
+
+impl MapZone {
+    /// A zone and its box.
+    pub fn new(class: ZoneClass, geom: MultiPolygon<f64>) -> MapZone {
+        use geo::BoundingRect;
+        MapZone { class, bbox: geom.bounding_rect(), geom }
+    }
 }
 
 /// A county or league boundary.

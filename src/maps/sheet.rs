@@ -73,9 +73,14 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
         fill_in(c, &frame, &league_rings, &Fill::Solid(WHITE));
     }
     c.end();
+    // only zones near the sheet are projected: a visible point lies within
+    // the frame's diagonal (in metres) of the parks, so a lon/lat box that
+    // much larger holds every zone that can show
+    let near = lon_lat_reach((lon0, lat0, lon1, lat1), frame.w().hypot(frame.h()) / view.scale);
     let zone_rings: Vec<(ZoneClass, Vec<Vec<Pt>>)> = [ZoneClass::Restricted, ZoneClass::Prohibited]
         .iter()
         .flat_map(|&class| data.zones.iter().filter(move |z| z.class == class).map(move |z| (class, z)))
+        .filter(|(_, z)| z.bbox.is_some_and(|b| boxes_meet(b, near)))
         .map(|(class, z)| (class, view.rings(&z.geom)))
         .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|b| b.overlaps(&frame)))
         .collect();
@@ -462,4 +467,21 @@ fn table(c: &mut dyn Canvas, ctx: &Ctx, rows: &[(String, String, String)], r: Re
             &TextStyle { em, color: GREY_TEXT, halo: None, align: Align::Left },
         );
     }
+}
+
+/// The lon/lat box of points within `reach_m` metres (on the ground, with a
+/// tenth to spare for the projection's scale) of the box `(lon0, lat0,
+/// lon1, lat1)`.
+fn lon_lat_reach((lon0, lat0, lon1, lat1): (f64, f64, f64, f64), reach_m: f64) -> geo::Rect<f64> {
+    // a degree of latitude is at least 110.57 km; a degree of longitude at
+    // least 111.32 km × cos(latitude) at the box's poleward edge
+    let d = 1.1 * reach_m;
+    let dlat = d / 110_574.0;
+    let pole = (lat0.abs().max(lat1.abs()) + dlat).min(89.0);
+    let dlon = (d / (111_320.0 * pole.to_radians().cos())).min(360.0);
+    geo::Rect::new(geo::Coord { x: lon0 - dlon, y: lat0 - dlat }, geo::Coord { x: lon1 + dlon, y: lat1 + dlat })
+}
+
+fn boxes_meet(a: geo::Rect<f64>, b: geo::Rect<f64>) -> bool {
+    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }

@@ -50,8 +50,8 @@ fn synthetic() -> MapData {
         source_line: "数据来源：测试数据".into(),
         parks,
         zones: vec![
-            MapZone { class: ZoneClass::Prohibited, geom: mp(rect(110.95, 40.6, 111.1, 40.7)) },
-            MapZone { class: ZoneClass::Restricted, geom: mp(rect(111.3, 40.8, 111.45, 40.9)) },
+            MapZone::new(ZoneClass::Prohibited, mp(rect(110.95, 40.6, 111.1, 40.7))),
+            MapZone::new(ZoneClass::Restricted, mp(rect(111.3, 40.8, 111.45, 40.9))),
         ],
         counties: vec![
             MapBoundary { name: "西县".into(), geom: mp(rect(110.9, 40.55, 111.2, 40.95)) },
@@ -467,7 +467,7 @@ mod demo {
             .collect();
         let zones = read(&layers.join("zones.geojson"))
             .into_iter()
-            .filter_map(|(p, g)| Some(MapZone { class: ZoneClass::parse(&s(&p, "zone_class"))?, geom: g }))
+            .filter_map(|(p, g)| Some(MapZone::new(ZoneClass::parse(&s(&p, "zone_class"))?, g)))
             .collect();
         let counties = read(&layers.join("counties.geojson"))
             .into_iter()

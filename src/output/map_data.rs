@@ -37,7 +37,7 @@ pub fn map_data(a: &Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_d
             }
         })
         .collect();
-    let zones = a.zones.iter().map(|z| MapZone { class: z.class, geom: z.geom.clone() }).collect();
+    let zones = a.zones.iter().map(|z| MapZone::new(z.class, z.geom.clone())).collect();
     let counties: Vec<MapBoundary> = a
         .counties
         .iter()
