@@ -274,7 +274,8 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     };
     out.write("run.json", |w| run_json::write(w, &info))?;
     let written = out.commit()?;
-    analysis.timings.stages.push(("write", t.elapsed()));
+    // (the maps have their own line)
+    analysis.timings.stages.push(("write", t.elapsed().saturating_sub(maps_time.unwrap_or_default())));
     let failed_on = o.fail_on.is_some_and(|s| analysis.findings.iter().any(|f| f.severity <= s));
     Ok(Outcome { analysis, written, failed_on })
 }
