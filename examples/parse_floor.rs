@@ -26,7 +26,11 @@ fn pass(files: &[PathBuf], work: Work<'_>) -> (f64, usize, usize) {
         geojson::read_file_with(path, work, &mut |f| {
             features += 1;
             if let Ok(g) = &f.geometry {
-                vertices += g.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).map(|r| r.0.len()).sum::<usize>();
+                vertices +=
+                    g.0.iter()
+                        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                        .map(|r| r.0.len())
+                        .sum::<usize>();
             }
         })
         .unwrap_or_else(|e| panic!("{e}"));

@@ -10,9 +10,10 @@ for each set:
   * examples/parse_floor SET: the parsing floor, every GeoJSON layer read
     the way analyze reads it and nothing else done (no validation, no
     measuring); "beyond parse" is yuanqu's total minus this. It also times
-    reading with validation: yuanqu measures the zones against the blocks
-    while reading them, so its overlap cost is its read stage beyond that,
-    plus its overlap stage (the per-block unions)
+    reading with validation
+  yuanqu measures the zones against the blocks while it reads them; its
+  overlap time is that measuring (processor time from --timings, divided by
+  the cores) plus its overlap stage (the per-block unions)
   * yuanqu analyze SET --timings (release build; maps are not part of analyze)
   * peer_geopandas.py SET (--method overlay), peer_duckdb.py SET
 and prints per-stage wall times, peak RSS (from /usr/bin/time or getrusage)
@@ -92,8 +93,9 @@ def main():
         cmd = [str(exe), "analyze", str(d), "--out", str(out), "-q", "--no-maps", "--timings"]
         text, wall, _ = min((run_timed(cmd) for _ in range(a.repeat)), key=lambda r: r[1])
         stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s*(\w+)\s+([\d.]+) s$", text, re.M)}
+        inside = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s*(\w+)\s+([\d.]+) cpu-s", text, re.M)}
         rss = peak_rss(cmd)
-        row = {"set": name, "yuanqu_s": round(wall, 3), "parse_s": parse_s, "validated_s": validated_s, "yuanqu_stages": stages,
+        row = {"set": name, "yuanqu_s": round(wall, 3), "parse_s": parse_s, "validated_s": validated_s, "yuanqu_stages": stages, "yuanqu_inside_cpu_s": inside,
                "yuanqu_rss_mib": rss}
         if not a.skip_peers:
             peer = [sys.executable, str(SHARED / "peer_geopandas.py"), str(d), "--out", str(data / f"peer-{name}")]
@@ -120,7 +122,7 @@ def main():
         st = r["yuanqu_stages"]
         read = st.get("read", 0.0)
         beyond = r["yuanqu_s"] - r["parse_s"]
-        overlap = max(read - r["validated_s"], 0.0) + st.get("overlap", 0.0)
+        overlap = r["yuanqu_inside_cpu_s"].get("measure", 0.0) / (os.cpu_count() or 1) + st.get("overlap", 0.0)
         gp, grss, duck = r.get("geopandas_s"), r.get("geopandas_rss_mib"), r.get("duckdb_overlap_s")
         fmt = lambda x, f="{:.2f}": "—" if x is None else f.format(x)
         print(f"| {r['set']} | {r['yuanqu_s']:.2f} | {r['parse_s']:.2f} | {beyond:.2f} | {read:.2f} | {overlap:.2f} | "

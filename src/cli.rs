@@ -193,6 +193,9 @@ pub fn main() -> ExitCode {
                 for (stage, d) in &o.analysis.timings.stages {
                     eprintln!("{stage:>10} {:9.3} s", d.as_secs_f64());
                 }
+                for (work, d) in &o.analysis.timings.inside {
+                    eprintln!("{work:>10} {:9.3} cpu-s (inside read, summed over threads)", d.as_secs_f64());
+                }
             }
             let code = if o.failed_on { ExitCode::from(1) } else { ExitCode::SUCCESS };
             // the process ends here: the operating system takes the memory

@@ -147,6 +147,9 @@ pub struct Account {
 pub struct Timings {
     /// (stage, duration) in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Work done inside a stage, in processor time summed over threads:
+    /// the zones measured against the blocks while they are read.
+    pub inside: Vec<(&'static str, Duration)>,
 }
 
 /// Everything the analysis found.
@@ -213,11 +216,7 @@ type ZonePieces = Vec<Option<Vec<Piece>>>;
 
 /// Loads the zone layer, measuring each zone against the blocks as it is
 /// read.
-fn load_zones(
-    src: &Source,
-    req: &Request,
-    targets: &Targets<'_>,
-) -> Result<(Loaded<Zone>, ZonePieces), LoadError> {
+fn load_zones(src: &Source, req: &Request, targets: &Targets<'_>) -> Result<(Loaded<Zone>, ZonePieces), LoadError> {
     let opts = RecordOptions { fields: req.config.fields.zones.clone(), repair: req.repair };
     let mut c: Collector<'_, Zone> = Collector::new(LayerKind::Zones, &src.location, &opts);
     let mut pieces = Vec::new();
@@ -296,6 +295,7 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
         .zip(&zones_l.records)
         .map(|(p, z)| p.unwrap_or_else(|| targets.pieces(&z.geom)))
         .collect();
+    timings.inside.push(("measure", targets.spent()));
     drop(targets);
     let mut blocks = std::mem::take(&mut blocks_l.records);
     findings.extend(parks::fill_counties(&mut blocks, &counties_l.records));

@@ -79,6 +79,8 @@ pub struct Targets<'a> {
     block_area: &'a [Mu],
     boxes: Vec<Rect<f64>>,
     index: BoxIndex,
+    /// Nanoseconds spent in [`Targets::work`]'s measuring, summed over threads.
+    spent_ns: std::sync::atomic::AtomicU64,
 }
 
 impl<'a> Targets<'a> {
@@ -86,7 +88,13 @@ impl<'a> Targets<'a> {
     pub fn new(blocks: &'a [Block], block_area: &'a [Mu]) -> Targets<'a> {
         let boxes: Vec<Rect<f64>> = blocks.iter().map(|b| bbox(&b.geom)).collect();
         let index = BoxIndex::new(boxes.iter().copied());
-        Targets { blocks, block_area, boxes, index }
+        Targets { blocks, block_area, boxes, index, spent_ns: Default::default() }
+    }
+
+    /// Processor time spent measuring in [`Targets::work`] so far, summed
+    /// over threads (for `--timings`).
+    pub fn spent(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.spent_ns.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// The overlaps of a valid zone geometry with the blocks, in block order.
@@ -104,7 +112,10 @@ impl<'a> Targets<'a> {
     pub fn work(&self, f: &mut RawFeature) {
         crate::layers::validate(f);
         if let (Ok(g), Some(Ok(()))) = (&f.geometry, &f.checked) {
+            let t = std::time::Instant::now();
             f.pieces = Some(self.pieces(g));
+            let ns = u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            self.spent_ns.fetch_add(ns, std::sync::atomic::Ordering::Relaxed);
         }
     }
 

@@ -105,13 +105,27 @@ pub fn markdown(
     for (k, fs) in by_rule {
         let title = rules::ALL.get(k).map_or("", |r| r.title);
         let _ = writeln!(s, "### {} — {} ({}) · {} finding(s)\n", fs[0].rule, title, fs[0].clause, fs.len());
-        for f in fs {
+        for f in fs.iter().take(REPORT_FINDINGS_PER_RULE) {
             let _ = writeln!(s, "- **{}** {}", f.severity, f.message.replace('\n', " "));
+        }
+        if fs.len() > REPORT_FINDINGS_PER_RULE {
+            let _ = writeln!(
+                s,
+                "- … and {} more {} finding(s), the milder ones: every finding is in `findings.csv` and `findings.json` (filter on rule = {})",
+                fs.len() - REPORT_FINDINGS_PER_RULE,
+                fs[0].rule,
+                fs[0].rule
+            );
         }
         s.push('\n');
     }
     s
 }
+
+/// Findings listed per rule in the report (worst first); the rest are
+/// counted and left to `findings.csv`: a national run has tens of thousands
+/// of zone overlaps, which no one reads as Markdown.
+const REPORT_FINDINGS_PER_RULE: usize = 100;
 
 fn dec(x: Option<rust_decimal::Decimal>) -> String {
     x.map_or_else(|| "—".to_owned(), |d| d.normalize().to_string())

@@ -147,3 +147,31 @@ fn a_zone_repaired_after_reading_is_still_measured() {
     assert_eq!(ov2.iter().map(|p| p["zone_id"].as_str().unwrap()).collect::<Vec<_>>(), ["ZQ"]);
     assert!(findings(&out2).iter().any(|f| f["rule"] == "D2" && f["zone_id"] == "ZB"), "{:?}", findings(&out2));
 }
+
+#[test]
+fn the_report_lists_a_hundred_findings_per_rule_and_counts_the_rest() {
+    // 150 blocks, each half inside one restricted zone: 150 Z1 findings
+    let t = tmp();
+    let d = t.path();
+    let parks: Vec<(String, String)> = (0..150)
+        .map(|i| {
+            let x = 111.0 + i as f64 * 0.02;
+            (format!(r#"{{"park_id":"P{i:03}","block_id":"P{i:03}-1"}}"#), rect(x, 40.0, x + 0.01, 40.01))
+        })
+        .collect();
+    let parks: Vec<(&str, &str)> = parks.iter().map(|(p, g)| (p.as_str(), g.as_str())).collect();
+    write_fc(&d.join("parks.geojson"), &parks);
+    write_fc(
+        &d.join("zones.geojson"),
+        &[(r#"{"zone_id":"ZR","zone_class":"restricted"}"#, &rect(110.9, 40.005, 115.0, 40.02))],
+    );
+    let out = d.join("o");
+    yuanqu(&["analyze", d.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q", "--no-maps"]);
+    assert_eq!(findings(&out).iter().filter(|f| f["rule"] == "Z1").count(), 150);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let section = report.split("\n### Z1 ").nth(1).expect("a Z1 section");
+    let section = section.split("\n### ").next().unwrap();
+    assert!(section.contains("· 150 finding(s)"), "{section}");
+    assert_eq!(section.lines().filter(|l| l.starts_with("- **")).count(), 100);
+    assert!(section.contains("and 50 more Z1 finding(s)"), "{section}");
+}
