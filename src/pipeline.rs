@@ -259,18 +259,21 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
     let mut blocks_l = load::<Block>(parks_src, LayerKind::Parks, req, &cfg.fields.parks)?;
     let block_area: Vec<Mu> = blocks_l.records.par_iter().map(|b| area_mu(&b.geom)).collect();
     let targets = Targets::new(&blocks_l.records, &block_area);
-    let (zones_l, pieces) = match &req.layers.zones {
-        Some(s) => load_zones(s, req, &targets)?,
-        None => Default::default(),
-    };
-    let builtup_l = match &req.layers.builtup {
-        Some(s) => Some(load::<Parcel>(s, LayerKind::Builtup, req, &cfg.fields.builtup)?),
-        None => None,
-    };
-    let counties_l = match &req.layers.counties {
-        Some(s) => load::<County>(s, LayerKind::Counties, req, &cfg.fields.counties)?,
-        None => Loaded::default(),
-    };
+    // the other layers are read beside the zones (errors still come in
+    // layer order: zones, built-up, counties)
+    let (zones_l, (builtup_l, counties_l)) = rayon::join(
+        || req.layers.zones.as_ref().map(|s| load_zones(s, req, &targets)).transpose(),
+        || {
+            let builtup =
+                req.layers.builtup.as_ref().map(|s| load::<Parcel>(s, LayerKind::Builtup, req, &cfg.fields.builtup));
+            let counties =
+                req.layers.counties.as_ref().map(|s| load::<County>(s, LayerKind::Counties, req, &cfg.fields.counties));
+            (builtup, counties)
+        },
+    );
+    let (zones_l, pieces) = zones_l?.unwrap_or_default();
+    let builtup_l = builtup_l.transpose()?;
+    let counties_l = counties_l.transpose()?.unwrap_or_default();
     progress.finish();
     lap("read", &mut timings);
     if blocks_l.records.is_empty() {
