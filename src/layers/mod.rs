@@ -218,10 +218,23 @@ pub fn read_source(
             Err(e) => Err(e),
         };
     }
-    read_with_gdal(src, opts, &mut |mut f| {
-        work(&mut f);
-        each(f)
-    })
+    // GDAL hands features over one at a time; the work on them is done in
+    // parallel, a batch at a time, and the batch handed on in order
+    use rayon::prelude::*;
+    const BATCH: usize = 1024;
+    let mut batch: Vec<RawFeature> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<RawFeature>, each: &mut dyn FnMut(RawFeature)| {
+        batch.par_iter_mut().for_each(|f| work(f));
+        batch.drain(..).for_each(&mut *each);
+    };
+    read_with_gdal(src, opts, &mut |f| {
+        batch.push(f);
+        if batch.len() == BATCH {
+            flush(&mut batch, each);
+        }
+    })?;
+    flush(&mut batch, each);
+    Ok(())
 }
 
 #[cfg(feature = "gdal")]
