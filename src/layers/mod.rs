@@ -224,7 +224,7 @@ pub fn read_source(
     const BATCH: usize = 1024;
     let mut batch: Vec<RawFeature> = Vec::with_capacity(BATCH);
     let flush = |batch: &mut Vec<RawFeature>, each: &mut dyn FnMut(RawFeature)| {
-        batch.par_iter_mut().for_each(|f| work(f));
+        batch.par_iter_mut().for_each(work);
         batch.drain(..).for_each(&mut *each);
     };
     read_with_gdal(src, opts, &mut |f| {
