@@ -354,22 +354,24 @@ impl PlotPng {
         }
         let mut out = vec![0u8; w * h * 3];
         let n = (s * s) as u32;
-        for y in 0..h {
-            for x in 0..w {
-                let mut acc = [0u32; 3];
-                for sy in 0..s {
-                    let row = (y * s + sy) * sw;
-                    for sx in 0..s {
-                        let i = (row + x * s + sx) * 3;
-                        for (a, v) in acc.iter_mut().zip(&self.buf[i..i + 3]) {
-                            *a += u32::from(*v);
-                        }
+        // row by row: the s source rows of an output row are summed into
+        // one accumulator row, then averaged (rounded)
+        let mut acc = vec![0u32; w * 3];
+        for (y, out_row) in out.chunks_exact_mut(w * 3).enumerate() {
+            acc.fill(0);
+            for sy in 0..s {
+                let start = (y * s + sy) * sw * 3;
+                let src = &self.buf[start..start + w * s * 3];
+                for (a, block) in acc.chunks_exact_mut(3).zip(src.chunks_exact(s * 3)) {
+                    for px in block.chunks_exact(3) {
+                        a[0] += u32::from(px[0]);
+                        a[1] += u32::from(px[1]);
+                        a[2] += u32::from(px[2]);
                     }
                 }
-                let o = (y * w + x) * 3;
-                for k in 0..3 {
-                    out[o + k] = ((acc[k] + n / 2) / n) as u8;
-                }
+            }
+            for (o, a) in out_row.iter_mut().zip(&acc) {
+                *o = ((a + n / 2) / n) as u8;
             }
         }
         Ok((w as u32, h as u32, out))
