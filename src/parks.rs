@@ -1,7 +1,7 @@
 //! From blocks to parks: grouping, the county a block lies in, scope (S1/S2).
 
 use crate::config::ScopeConfig;
-use crate::findings::{Finding, Severity};
+use crate::findings::{Finding, Location, Severity};
 use crate::geom::area::area_m2;
 use crate::geom::index::BoxIndex;
 use crate::layers::records::league_of;
@@ -186,4 +186,58 @@ pub fn group_measured(blocks: &[Block], block_area: &[Mu], scope: &ScopeConfig) 
         );
     }
     (parks, findings)
+}
+
+/// D12: blocks of different parks that overlap by more than `tolerance_mu`.
+/// The shared land is counted in both parks' areas, quotas and per-mu
+/// figures; one finding per pair, on the first block of the pair (in layer
+/// order), naming the other. Blocks that only share an edge do not count.
+pub fn cross_park_overlaps(blocks: &[Block], block_area: &[Mu], tolerance_mu: f64) -> Vec<Finding> {
+    let all: Vec<&Block> = blocks.iter().collect();
+    overlapping_pairs(&all, tolerance_mu, &|i, j| blocks[i].park_id != blocks[j].park_id)
+        .into_iter()
+        .map(|(i, j, mu)| {
+            let (a, b) = (&blocks[i], &blocks[j]);
+            let share = |k: usize| 100.0 * mu.0 / block_area[k].0.max(f64::MIN_POSITIVE);
+            Finding::new(
+                rules::D12,
+                Severity::Warning,
+                format!(
+                    "block {} of park {} and block {} of park {} overlap by {:.4} mu ({:.1}% of {}, {:.1}% of {}): the land is counted in both parks. Correct the boundaries in the parks layer.",
+                    a.block_id, a.park_id, b.block_id, b.park_id, mu.0, share(i), a.block_id, share(j), b.block_id
+                ),
+            )
+            .park(&a.park_id)
+            .block(&a.block_id)
+            .at(Location { file: a.origin.file.clone(), feature: Some(a.origin.feature), ..Location::default() })
+        })
+        .collect()
+}
+
+/// Pairs `(i, j)`, `i < j`, of `blocks` that `wanted(i, j)` and that overlap
+/// by more than `tolerance_mu`, with the overlap; in order of `i`, then `j`.
+pub fn overlapping_pairs(
+    blocks: &[&Block],
+    tolerance_mu: f64,
+    wanted: &(dyn Fn(usize, usize) -> bool + Sync),
+) -> Vec<(usize, usize, Mu)> {
+    use rayon::prelude::*;
+    let boxes: Vec<geo::Rect<f64>> = blocks.iter().map(|b| bbox(&b.geom)).collect();
+    let index = BoxIndex::new(boxes.iter().copied());
+    (0..blocks.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let pairs: Vec<(usize, usize, Mu)> = index
+                .intersecting_candidates(boxes[i])
+                .into_iter()
+                .filter(|&j| j > i && wanted(i, j))
+                .filter_map(|j| {
+                    let shared = crate::geom::overlay::intersection(&blocks[i].geom, &blocks[j].geom);
+                    let mu = Mu::from_m2(area_m2(&shared));
+                    (mu.0 > tolerance_mu).then_some((i, j, mu))
+                })
+                .collect();
+            pairs
+        })
+        .collect()
 }

@@ -304,6 +304,7 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
     findings.extend(parks::fill_counties(&mut blocks, &counties_l.records));
     let (parks, scope_findings) = parks::group_measured(&blocks, &block_area, &cfg.scope);
     findings.extend(scope_findings);
+    findings.extend(parks::cross_park_overlaps(&blocks, &block_area, cfg.zoning.area_tolerance_mu));
     lap("areas", &mut timings);
 
     progress.start("zone overlaps", Some(blocks.len() as u64));

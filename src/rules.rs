@@ -124,6 +124,8 @@ rules! {
     D10 = "DATA.md: enterprises.csv", "unusable enterprise data";
     /// An enterprise whose coordinates lie outside its declared park, or inside another park.
     D11 = "DATA.md: enterprises.csv", "enterprise located outside its park";
+    /// Blocks of two different parks overlap: the land is counted in both.
+    D12 = "DATA.md: parks", "blocks of different parks overlap";
 }
 
 /// Looks a rule up by its id.

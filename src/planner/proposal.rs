@@ -355,6 +355,7 @@ pub fn assess(
 
     let extended = existing.parks.iter().find(|p| p.park_id == park.park_id);
     findings.extend(block_id_clashes(existing, &blocks, extended.is_some()));
+    findings.extend(land_clashes(existing, &blocks, &block_area, config.zoning.area_tolerance_mu));
     findings.push(scope_finding(&park));
     let quota = if park.in_scope { quota(existing, &park, extended, &config.layout, &mut findings) } else { None };
     if park.in_scope {
@@ -410,6 +411,30 @@ pub fn assess(
         findings,
         verdict,
     }
+}
+
+/// D12: proposed blocks that overlap blocks of existing parks (the park it
+/// extends included): that land already belongs to a park.
+fn land_clashes(existing: &Existing<'_>, blocks: &[Block], block_area: &[Mu], tolerance_mu: f64) -> Vec<Finding> {
+    let n = existing.blocks.len();
+    let all: Vec<&Block> = existing.blocks.iter().chain(blocks).collect();
+    parks::overlapping_pairs(&all, tolerance_mu, &|i, j| i < n && j >= n)
+        .into_iter()
+        .map(|(i, j, mu)| {
+            let (old, new) = (all[i], all[j]);
+            let share = 100.0 * mu.0 / block_area[j - n].0.max(f64::MIN_POSITIVE);
+            Finding::new(
+                rules::D12,
+                Severity::Warning,
+                format!(
+                    "proposed block {} overlaps block {} of existing park {} by {:.4} mu ({:.1}% of the proposed block): that land already belongs to a park and would be counted twice. Leave it out of the proposal, or give it up in the existing park.",
+                    new.block_id, old.block_id, old.park_id, mu.0, share
+                ),
+            )
+            .park(&new.park_id)
+            .block(&new.block_id)
+        })
+        .collect()
 }
 
 fn empty_report(file: &str) -> ProposalReport {

@@ -175,3 +175,30 @@ fn the_report_lists_a_hundred_findings_per_rule_and_counts_the_rest() {
     assert_eq!(section.lines().filter(|l| l.starts_with("- **")).count(), 100);
     assert!(section.contains("and 50 more Z1 finding(s)"), "{section}");
 }
+
+#[test]
+fn blocks_of_two_parks_overlapping_are_a_d12_finding_and_touching_ones_are_not() {
+    let t = tmp();
+    let d = t.path();
+    write_fc(
+        &d.join("parks.geojson"),
+        &[
+            (r#"{"park_id":"A","block_id":"A-1"}"#, &rect(111.0, 40.0, 111.01, 40.01)),
+            // a quarter of A-1
+            (r#"{"park_id":"B","block_id":"B-1"}"#, &rect(111.005, 40.005, 111.015, 40.015)),
+            // shares A-1's west edge only
+            (r#"{"park_id":"C","block_id":"C-1"}"#, &rect(110.99, 40.0, 111.0, 40.01)),
+            // overlapping a block of its own park is not D12 (it is reported on the park)
+            (r#"{"park_id":"A","block_id":"A-2"}"#, &rect(111.0, 40.008, 111.002, 40.012)),
+        ],
+    );
+    let out = d.join("o");
+    yuanqu_ok(&["check", d.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"], 0);
+    let d12: Vec<_> = findings(&out).into_iter().filter(|f| f["rule"] == "D12").collect();
+    assert_eq!(d12.len(), 1, "{d12:?}");
+    let msg = d12[0]["message"].as_str().unwrap();
+    let want = mu_of_rect(111.005, 40.005, 111.01, 40.01);
+    assert!(msg.starts_with("block A-1 of park A and block B-1 of park B overlap by"), "{msg}");
+    assert!(msg.contains(&format!("{want:.4} mu")), "{msg} vs {want}");
+    assert_eq!((d12[0]["park_id"].as_str(), d12[0]["block_id"].as_str()), (Some("A"), Some("A-1")));
+}

@@ -487,3 +487,29 @@ fn a_proposal_on_the_demo_names_the_parks_already_in_the_county() {
         r["nearest_in_league"].as_array().unwrap().iter().map(|e| e["distance_m"].as_f64().unwrap()).collect();
     assert!(d.len() == 3 && d.windows(2).all(|w| w[0] <= w[1]) && d[0] > 0.0, "{d:?}");
 }
+
+/// A proposed block half over P3-1 ([110.35, 110.36] × [40.15, 40.16]) is a
+/// D12 warning naming P3 with the shared half; a block sharing only P3-1's
+/// east edge has none.
+#[test]
+fn a_proposal_over_an_existing_park_is_a_d12_warning() {
+    use geo::{polygon, MultiPolygon};
+    let t = tmp();
+    let l = layers(t.path());
+    let over = proposal(t.path(), "d12.geojson", "150604", &[(110.355, 40.15, 110.365, 40.16)]);
+    let r = check_json(&over, &l, &[], 0);
+    assert_eq!(serious(&r), vec![pair("D12", "warning")]);
+    let shared = polygon![(x: 110.355, y: 40.15), (x: 110.36, y: 40.15), (x: 110.36, y: 40.16), (x: 110.355, y: 40.16)];
+    let want = yuanqu::geom::area::area_m2(&MultiPolygon(vec![shared])) / yuanqu::units::M2_PER_MU;
+    let f = r["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "D12").unwrap();
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("block P3-1 of existing park P3") && msg.contains(&format!("{want:.4} mu")),
+        "{msg} vs {want}"
+    );
+    assert_eq!((f["park_id"].as_str(), f["block_id"].as_str()), (Some("N"), Some("N-1")));
+
+    let touching = proposal(t.path(), "touch.geojson", "150604", &[(110.36, 40.15, 110.37, 40.16)]);
+    let r = check_json(&touching, &l, &[], 0);
+    assert!(serious(&r).is_empty(), "{:?}", serious(&r));
+}
