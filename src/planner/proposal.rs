@@ -6,7 +6,8 @@ answer before the approval, not after the next census: does it touch a
 restricted or prohibited development zone (Z1, Z2), does the county have
 room for another park (L1, L2), are there at most three blocks (L3), one or
 two leading industries (P1), is it an industrial park at all (S1, S2), and
-which existing parks are so close that extending one of them would do (L4).
+which existing parks are so close that extending one of them would do (L4),
+and does it take land that already belongs to a park (D12).
 
 The proposal is a layer like `parks.*`: one feature per block, the same
 fields, read by the same loader and validation, in any CRS a layer may
@@ -414,11 +415,13 @@ pub fn assess(
 }
 
 /// D12: proposed blocks that overlap blocks of existing parks (the park it
-/// extends included): that land already belongs to a park.
+/// extends included): that land already belongs to a park. A block the
+/// proposal replaces (same park and block id) is not a clash.
 fn land_clashes(existing: &Existing<'_>, blocks: &[Block], block_area: &[Mu], tolerance_mu: f64) -> Vec<Finding> {
     let n = existing.blocks.len();
     let all: Vec<&Block> = existing.blocks.iter().chain(blocks).collect();
-    parks::overlapping_pairs(&all, tolerance_mu, &|i, j| i < n && j >= n)
+    let replaced = |i: usize, j: usize| all[i].park_id == all[j].park_id && all[i].block_id == all[j].block_id;
+    parks::overlapping_pairs(&all, tolerance_mu, &|i, j| i < n && j >= n && !replaced(i, j))
         .into_iter()
         .map(|(i, j, mu)| {
             let (old, new) = (all[i], all[j]);

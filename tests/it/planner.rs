@@ -512,4 +512,14 @@ fn a_proposal_over_an_existing_park_is_a_d12_warning() {
     let touching = proposal(t.path(), "touch.geojson", "150604", &[(110.36, 40.15, 110.37, 40.16)]);
     let r = check_json(&touching, &l, &[], 0);
     assert!(serious(&r).is_empty(), "{:?}", serious(&r));
+
+    // P3 redrawn larger under its own block id replaces P3-1: no clash with itself
+    let redrawn = t.path().join("p3.geojson");
+    write_fc(
+        &redrawn,
+        &[(&feature_props("P3", "P3-1", "150604", "物流园区", "现代物流"), &rect(110.35, 40.15, 110.362, 40.16))],
+    );
+    let r = check_json(&redrawn, &l, &[], 0);
+    assert_eq!(r["extends"], "P3");
+    assert!(!serious(&r).iter().any(|(rule, _)| rule == "D12"), "{:?}", serious(&r));
 }
