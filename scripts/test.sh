@@ -11,4 +11,6 @@ pg_dir=${pg_dir%% *}
 trap 'bash scripts/pg_test_server.sh stop "$pg_dir"' EXIT
 export YUANQU_TEST_PG="$conn" YUANQU_REQUIRE_PG=1
 cargo test --release "$@"
-cargo build --release --no-default-features --quiet
+# the build without GDAL must compile too (checked, so the GDAL binary in
+# target/release is not replaced by one without it)
+cargo check --release --no-default-features --all-targets --quiet

@@ -13,7 +13,7 @@ fn areas(out: &std::path::Path) -> Vec<(String, f64)> {
 }
 
 #[test]
-fn geopackage_and_shapefile_in_epsg_4546_match_the_geojson() {
+fn geopackage_shapefile_and_filegdb_in_epsg_4546_match_the_geojson() {
     let demo = root().join("layers").join("demo").join("parks.geojson");
     let t = tmp();
     let d = t.path();
@@ -21,10 +21,16 @@ fn geopackage_and_shapefile_in_epsg_4546_match_the_geojson() {
     yuanqu_ok(&["check", "--parks", demo.to_str().unwrap(), "--out", base.to_str().unwrap(), "-q"], 0);
     let want = areas(&base);
     assert!(want.len() > 50);
-    for (driver, file) in [("GPKG", "parks.gpkg"), ("ESRI Shapefile", "parks.shp")] {
+    // (a FileGDB layer has one geometry type: the demo's polygons become multipolygons)
+    for (driver, file, extra) in [
+        ("GPKG", "parks.gpkg", &["-lco", "ENCODING=UTF-8"][..]),
+        ("ESRI Shapefile", "parks.shp", &["-lco", "ENCODING=UTF-8"][..]),
+        ("OpenFileGDB", "parks.gdb", &["-nlt", "MULTIPOLYGON", "-nln", "parks"][..]),
+    ] {
         let target = d.join(file);
         let s = Command::new("ogr2ogr")
-            .args(["-f", driver, "-t_srs", "EPSG:4546", "-lco", "ENCODING=UTF-8"])
+            .args(["-f", driver, "-t_srs", "EPSG:4546"])
+            .args(extra)
             .arg(&target)
             .arg(&demo)
             .status()
