@@ -246,19 +246,22 @@ fn print_summary(o: &commands::Outcome) {
 /// Progress bars on stderr: drawn only on a terminal, never with --quiet.
 struct Bar {
     bar: indicatif::ProgressBar,
+    /// A stage of unknown length has started counting (its count is shown).
+    counting: std::sync::atomic::AtomicBool,
 }
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
         let target =
             if quiet { indicatif::ProgressDrawTarget::hidden() } else { indicatif::ProgressDrawTarget::stderr() };
-        Bar { bar: indicatif::ProgressBar::with_draw_target(None, target) }
+        Bar { bar: indicatif::ProgressBar::with_draw_target(None, target), counting: Default::default() }
     }
 }
 
 impl yuanqu::pipeline::Progress for Bar {
     fn start(&self, stage: &'static str, total: Option<u64>) {
         self.bar.reset();
+        self.counting.store(total.is_some(), std::sync::atomic::Ordering::Relaxed);
         self.bar.set_length(total.unwrap_or(0));
         let style = match total {
             Some(_) => indicatif::ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} {eta}"),
@@ -273,6 +276,12 @@ impl yuanqu::pipeline::Progress for Bar {
         }
     }
     fn inc(&self, n: u64) {
+        // a stage of unknown length that counts shows its count
+        if !self.counting.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:>16} {spinner} {human_pos} {elapsed}") {
+                self.bar.set_style(style);
+            }
+        }
         self.bar.inc(n);
     }
     fn finish(&self) {

@@ -215,13 +215,19 @@ where
 type ZonePieces = Vec<Option<Vec<Piece>>>;
 
 /// Loads the zone layer, measuring each zone against the blocks as it is
-/// read.
-fn load_zones(src: &Source, req: &Request, targets: &Targets<'_>) -> Result<(Loaded<Zone>, ZonePieces), LoadError> {
+/// read; `progress` counts the zones.
+fn load_zones(
+    src: &Source,
+    req: &Request,
+    targets: &Targets<'_>,
+    progress: &dyn Progress,
+) -> Result<(Loaded<Zone>, ZonePieces), LoadError> {
     let opts = RecordOptions { fields: req.config.fields.zones.clone(), repair: req.repair };
     let mut c: Collector<'_, Zone> = Collector::new(LayerKind::Zones, &src.location, &opts);
     let mut pieces = Vec::new();
     let work = |f: &mut crate::layers::RawFeature| targets.work(f);
     read_source(src, &ReadOptions { crs: req.crs.clone() }, &work, &mut |mut f| {
+        progress.inc(1);
         let p = f.pieces.take();
         let before = c.out.records.len();
         c.take(f);
@@ -255,14 +261,14 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
 
     // load (each layer streamed): the parks first, so that each zone is
     // measured against the blocks as it is read
-    progress.start("reading layers", None);
+    progress.start("zones read", None);
     let mut blocks_l = load::<Block>(parks_src, LayerKind::Parks, req, &cfg.fields.parks)?;
     let block_area: Vec<Mu> = blocks_l.records.par_iter().map(|b| area_mu(&b.geom)).collect();
     let targets = Targets::new(&blocks_l.records, &block_area);
     // the other layers are read beside the zones (errors still come in
     // layer order: zones, built-up, counties)
     let (zones_l, (builtup_l, counties_l)) = rayon::join(
-        || req.layers.zones.as_ref().map(|s| load_zones(s, req, &targets)).transpose(),
+        || req.layers.zones.as_ref().map(|s| load_zones(s, req, &targets, progress)).transpose(),
         || {
             let builtup =
                 req.layers.builtup.as_ref().map(|s| load::<Parcel>(s, LayerKind::Builtup, req, &cfg.fields.builtup));
