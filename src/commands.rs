@@ -364,7 +364,7 @@ fn enterprise_stage(
     plan: Option<&crate::consolidate::Plan>,
 ) -> Result<crate::enterprises::Screening, CommandError> {
     use crate::enterprises::{self, AsOf, Context};
-    let table = enterprises::read_table(path).map_err(CommandError::Enterprises)?;
+    let table = enterprises::read_table(path, &req.config.fields.enterprises).map_err(CommandError::Enterprises)?;
     let statistics_year = stats.and_then(|t| t.rows.iter().filter_map(|r| r.year).max());
     let screening = {
         let sites = enterprises::sites(&a.parks, &a.blocks);

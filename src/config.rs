@@ -121,6 +121,8 @@ pub struct FieldMaps {
     pub counties: BTreeMap<String, String>,
     /// Statistics table.
     pub stats: BTreeMap<String, String>,
+    /// Enterprises table.
+    pub enterprises: BTreeMap<String, String>,
 }
 
 /// A configuration file that could not be used.

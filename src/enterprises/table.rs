@@ -241,7 +241,7 @@ impl fmt::Display for TableError {
 impl std::error::Error for TableError {}
 
 /// Reads `path` (UTF-8, with or without BOM); see [`parse_table`].
-pub fn read_table(path: &Path) -> Result<EnterpriseTable, TableError> {
+pub fn read_table(path: &Path, rename: &BTreeMap<String, String>) -> Result<EnterpriseTable, TableError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| TableError {
         file: file.clone(),
@@ -253,11 +253,13 @@ pub fn read_table(path: &Path) -> Result<EnterpriseTable, TableError> {
         message: format!("is not UTF-8 text (first bad byte at offset {})", e.utf8_error().valid_up_to()),
         hint: "a table saved by Excel as GBK/GB18030 must be saved again as \"CSV UTF-8\"".into(),
     })?;
-    parse_table(&text, &file)
+    parse_table(&text, &file, rename)
 }
 
 /// Parses the text of `enterprises.csv`; `file` names it in findings.
-pub fn parse_table(text: &str, file: &str) -> Result<EnterpriseTable, TableError> {
+/// `rename` maps a column's name in DATA.md to its name in the file
+/// (`[fields.enterprises] enterprise_id = "QYDM"`).
+pub fn parse_table(text: &str, file: &str, rename: &BTreeMap<String, String>) -> Result<EnterpriseTable, TableError> {
     let err = |message: String, hint: &str| TableError { file: file.to_owned(), message, hint: hint.to_owned() };
     let shown = Path::new(file).file_name().and_then(|n| n.to_str()).unwrap_or(file).to_owned();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -269,6 +271,13 @@ pub fn parse_table(text: &str, file: &str) -> Result<EnterpriseTable, TableError
         .map(|h| h.trim().to_owned())
         .collect();
     let all_names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
+    if let Some(unknown) = rename.keys().find(|k| !all_names.contains(&k.as_str())) {
+        return Err(err(
+            format!("[fields.enterprises] renames `{unknown}`, which is not a column of enterprises.csv"),
+            &format!("correct yuanqu.toml; the columns that can be renamed are: {}", all_names.join(", ")),
+        ));
+    }
+    let name_in_file = |c: Column| rename.get(c.name()).map_or(c.name(), String::as_str);
     if header.iter().all(String::is_empty) {
         return Err(err(
             "is empty: there is no header row".into(),
@@ -277,7 +286,8 @@ pub fn parse_table(text: &str, file: &str) -> Result<EnterpriseTable, TableError
     }
     let mut at: BTreeMap<Column, usize> = BTreeMap::new();
     for c in Column::ALL {
-        let found: Vec<usize> = header.iter().enumerate().filter(|(_, h)| *h == c.name()).map(|(i, _)| i).collect();
+        let found: Vec<usize> =
+            header.iter().enumerate().filter(|(_, h)| *h == name_in_file(c)).map(|(i, _)| i).collect();
         match found.as_slice() {
             [] => {}
             [i] => {
@@ -285,7 +295,7 @@ pub fn parse_table(text: &str, file: &str) -> Result<EnterpriseTable, TableError
             }
             [i, j, ..] => {
                 return Err(err(
-                    format!("column `{c}` appears more than once (columns {} and {})", i + 1, j + 1),
+                    format!("column `{}` appears more than once (columns {} and {})", name_in_file(c), i + 1, j + 1),
                     "keep one column of that name",
                 ))
             }
@@ -293,8 +303,11 @@ pub fn parse_table(text: &str, file: &str) -> Result<EnterpriseTable, TableError
     }
     if !at.contains_key(&Column::EnterpriseId) {
         return Err(err(
-            format!("has no `enterprise_id` column (columns found: {})", header.join(", ")),
-            &format!("the first line must name the columns of DATA.md: {}", all_names.join(",")),
+            format!("has no `{}` column (columns found: {})", name_in_file(Column::EnterpriseId), header.join(", ")),
+            &format!(
+                "the first line must name the columns of DATA.md: {}; or map the file's own names in yuanqu.toml ([fields.enterprises] enterprise_id = \"QYDM\")",
+                all_names.join(",")
+            ),
         ));
     }
 
@@ -303,8 +316,9 @@ pub fn parse_table(text: &str, file: &str) -> Result<EnterpriseTable, TableError
         table.findings.push(EnterpriseFinding::data(
             Severity::Warning,
             format!(
-                "{shown} has no `{c}` column: it is not reported for any row, and the rules that need it could not \
-                 be judged. Add the column (empty cells are fine)"
+                "{shown} has no `{}` column: it is not reported for any row, and the rules that need it could not \
+                 be judged. Add the column (empty cells are fine)",
+                name_in_file(c)
             ),
             Location { file: file.to_owned(), line: Some(1), ..Location::default() },
         ));

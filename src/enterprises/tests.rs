@@ -295,7 +295,7 @@ fn table_text() -> String {
 fn run(cfg: &EnterpriseConfig, as_of: Option<&str>, merges: &[Merge]) -> Screening {
     let parks = Parks::demo();
     let sites = parks.sites();
-    let table = parse_table(&table_text(), "x/enterprises.csv").expect("a usable table");
+    let table = parse_table(&table_text(), "x/enterprises.csv", &BTreeMap::new()).expect("a usable table");
     let as_of = AsOf::resolve(as_of.map(|s| Day::parse_as_of(s).expect("a date")), None);
     screen(&table, &Context { parks: &sites, rejected_parks: &[], merges, as_of, config: cfg })
 }
@@ -554,19 +554,19 @@ fn the_csv_files_have_the_documented_columns() {
 
 #[test]
 fn a_table_without_enterprise_id_or_not_utf8_is_an_error_with_a_hint() {
-    let e = parse_table("id,name\nE1,x\n", "e.csv").unwrap_err();
+    let e = parse_table("id,name\nE1,x\n", "e.csv", &BTreeMap::new()).unwrap_err();
     assert!(e.to_string().contains("enterprise_id") && e.to_string().contains("hint:"), "{e}");
-    assert!(parse_table("", "e.csv").is_err());
-    assert!(parse_table("enterprise_id,kind,kind\nE1,project,project\n", "e.csv").is_err());
+    assert!(parse_table("", "e.csv", &BTreeMap::new()).is_err());
+    assert!(parse_table("enterprise_id,kind,kind\nE1,project,project\n", "e.csv", &BTreeMap::new()).is_err());
     let dir = tempfile::tempdir().expect("a temp dir");
     let p = dir.path().join("enterprises.csv");
     std::fs::write(&p, b"enterprise_id,name\nE1,\xb6\xab\xca\xa4\n").expect("written");
-    assert!(read_table(&p).unwrap_err().to_string().contains("CSV UTF-8"));
+    assert!(read_table(&p, &BTreeMap::new()).unwrap_err().to_string().contains("CSV UTF-8"));
 }
 
 #[test]
 fn missing_columns_are_reported_once_and_their_rules_not_judged() {
-    let t = parse_table("enterprise_id,kind,park_id\nE1,enterprise,PA\n", "e.csv").expect("usable");
+    let t = parse_table("enterprise_id,kind,park_id\nE1,enterprise,PA\n", "e.csv", &BTreeMap::new()).expect("usable");
     assert_eq!(t.findings.len(), Column::ALL.len() - 3, "one per missing column");
     assert!(t.findings.iter().all(|f| f.location.line == Some(1)));
     let parks = Parks::demo();
@@ -600,7 +600,7 @@ proptest::proptest! {
     #[test]
     fn arbitrary_rows_never_panic(body in "[A-Za-z0-9,.\\-/\"\n 是否%]{0,400}") {
         let text = format!("{}\n{body}", header());
-        let t = parse_table(&text, "e.csv").expect("the header is fine");
+        let t = parse_table(&text, "e.csv", &BTreeMap::new()).expect("the header is fine");
         let parks = Parks::demo();
         let sites = parks.sites();
         let cfg = EnterpriseConfig::default();
@@ -610,4 +610,43 @@ proptest::proptest! {
             proptest::prop_assert!(f.location.line.is_some());
         }
     }
+}
+
+#[test]
+fn columns_renamed_in_the_configuration_are_read_under_their_own_names() {
+    // the same table with two columns under the file's own names
+    let canonical = table_text();
+    let (head, body) = canonical.split_once('\n').expect("a header line");
+    let renamed_head = head
+        .split(',')
+        .map(|h| match h.trim_start_matches('\u{feff}') {
+            "enterprise_id" => "QYDM",
+            "park_id" => "YQDM",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let renamed = format!("{renamed_head}\n{body}");
+    let map: BTreeMap<String, String> =
+        [("enterprise_id", "QYDM"), ("park_id", "YQDM")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let t = parse_table(&renamed, "x/enterprises.csv", &map).expect("the renamed table is usable");
+    let want = parse_table(&canonical, "x/enterprises.csv", &BTreeMap::new()).expect("a usable table");
+    assert_eq!(t.read, want.read);
+    assert_eq!(t.findings.len(), want.findings.len(), "no column reported missing");
+    let parks = Parks::demo();
+    let sites = parks.sites();
+    let cfg = EnterpriseConfig::default();
+    let as_of = AsOf::resolve(Day::parse_as_of(AS_OF).ok(), None);
+    let ctx = Context { parks: &sites, rejected_parks: &[], merges: &[], as_of, config: &cfg };
+    let (got, expect) = (screen(&t, &ctx), screen(&want, &ctx));
+    let rules = |s: &Screening| s.findings.iter().map(|f| (f.enterprise_id.clone(), f.rule)).collect::<Vec<_>>();
+    assert_eq!(rules(&got), rules(&expect));
+    assert!(!rules(&got).is_empty());
+
+    // without the mapping the table has no enterprise_id; a misspelt key is an error
+    assert!(parse_table(&renamed, "e.csv", &BTreeMap::new()).is_err());
+    let bad: BTreeMap<String, String> =
+        [("enterprise", "QYDM".to_string())].into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let e = parse_table(&renamed, "e.csv", &bad).unwrap_err().to_string();
+    assert!(e.contains("[fields.enterprises] renames `enterprise`"), "{e}");
 }
