@@ -8,24 +8,58 @@
 //!   whose park's leading industries include no chemical industry:
 //!   violation, for projects and enterprises alike (an enterprise is a
 //!   production project already brought in). A leading industry is chemical
-//!   when its name contains one of `chemical_industry_keywords` (default 化工,
-//!   石化, 化学原料, 化学制品). A chemical park needs no `hazardous_chemicals`
-//!   cell; a park that declares no leading industry cannot be judged (P1).
+//!   when its name contains one of `chemical_industry_keywords` (default
+//!   [`CHEMICAL_KEYWORDS`]: 化工, 石化, 化学, chemical). A chemical park needs
+//!   no `hazardous_chemicals` cell; a park that declares no leading industry
+//!   cannot be judged (P1).
 //! * P4: an `industry` containing one of `p4_industry_keywords` (default the
-//!   policy's 钢铁, 电解铝, 电石, 铁合金, 焦化/焦炭, 水泥) is flagged for review:
+//!   words of the policy's six sectors, [`P4_SECTORS`]: 钢铁, 电解铝, 电石,
+//!   铁合金 and its products, 焦化/焦炭, 水泥) is flagged for review:
 //!   a project (新上项目) must reach national advanced standards (warning); an
 //!   existing enterprise is listed for the record (info). Matching is by
 //!   substring, so 水泥制品 (cement products) is flagged too: a reviewer's
 //!   call, not the tool's.
+//!
+//! Keywords match case-insensitively. `yuanqu place` judges P3 and P4 by the
+//! same keywords and functions, so a project and an enterprise of the same
+//! industry are judged alike.
 
 use super::table::{Entry, Kind};
 use super::{EnterpriseConfig, EnterpriseFinding, Outcome, ParkSite};
 use crate::findings::Severity;
 use crate::rules::{P3, P4};
 
-/// The first keyword contained in `name`, if any.
+/// P3's default keywords (`chemical_industry_keywords`): a leading industry
+/// whose name contains one is a chemical industry (化工行业): 现代煤化工,
+/// 氯碱化工, 精细化工 (化工), 石化, the statistical class
+/// 化学原料和化学制品制造业 and 化学试剂 (化学), or the English word.
+pub const CHEMICAL_KEYWORDS: &[&str] = &["化工", "石化", "化学", "chemical"];
+
+/// P4's sectors, the policy's list, and the words in an industry name that
+/// mark each; `p4_industry_keywords` defaults to all their words.
+/// Ferroalloys name their products (硅铁, 硅锰 …), as Inner Mongolia's
+/// ferroalloy plants do.
+pub const P4_SECTORS: &[(&str, &[&str])] = &[
+    ("steel 钢铁", &["钢铁", "炼钢", "炼铁", "特钢", "不锈钢", "steel"]),
+    ("electrolytic aluminium 电解铝", &["电解铝", "electrolytic alumin"]),
+    ("calcium carbide 电石", &["电石", "calcium carbide"]),
+    ("ferroalloy 铁合金", &["铁合金", "硅铁", "硅锰", "锰硅", "锰铁", "铬铁", "ferroalloy", "ferro-alloy"]),
+    ("coking 焦化", &["焦化", "焦炭", "炼焦", "coking", "coke"]),
+    ("cement 水泥", &["水泥", "熟料", "cement", "clinker"]),
+];
+
+/// The first keyword contained in `name`, if any (case-insensitively).
 pub fn matching<'k>(name: &str, keywords: &'k [String]) -> Option<&'k str> {
-    keywords.iter().map(String::as_str).find(|k| name.contains(k))
+    let name = name.to_lowercase();
+    keywords.iter().map(String::as_str).find(|k| name.contains(&k.to_lowercase()))
+}
+
+/// P4: the sector an industry name falls in by `keywords`, named as in
+/// [`P4_SECTORS`] (a configured keyword of no listed sector names itself).
+pub fn p4_sector(industry: &str, keywords: &[String]) -> Option<String> {
+    let k = matching(industry, keywords)?.to_lowercase();
+    let sector = P4_SECTORS.iter().find(|(_, words)| words.iter().any(|w| w.to_lowercase() == k));
+    Some(sector.map_or(k, |(name, _)| (*name).to_owned()))
 }
 
 /// The park's first chemical leading industry, if any.

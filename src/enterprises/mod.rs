@@ -68,15 +68,15 @@ pub struct EnterpriseConfig {
     /// consecutive loss-making years. Default 3, the reading of the national
     /// zombie-enterprise guidance (连续三年以上亏损); 2 is the literal minimum.
     pub b1_min_loss_years: u32,
-    /// P3: a leading industry whose name contains one of these is a chemical
-    /// industry (化工行业). Default `["化工", "石化", "化学原料", "化学制品"]`:
-    /// 现代煤化工, 氯碱化工, 精细化工, 石油化工 …, and the statistical
-    /// class 化学原料和化学制品制造业.
+    /// P3: a leading industry whose name contains one of these
+    /// (case-insensitively) is a chemical industry (化工行业). Default
+    /// [`industry::CHEMICAL_KEYWORDS`]. The screening and `place` both judge by it.
     pub chemical_industry_keywords: Vec<String>,
-    /// P4: an `industry` containing one of these is a high-energy,
-    /// high-emission sector whose new projects must reach national advanced
-    /// standards. Default the policy's list: 钢铁, 电解铝, 电石, 铁合金, 焦化
-    /// (and 焦炭), 水泥.
+    /// P4: an `industry` containing one of these (case-insensitively) is a
+    /// high-energy, high-emission sector whose new projects must reach
+    /// national advanced standards. Default the words of the policy's six
+    /// sectors, [`industry::P4_SECTORS`]: 钢铁, 电解铝, 电石, 铁合金 (硅铁 …),
+    /// 焦化 (焦炭 …), 水泥. The screening and `place` both judge by it.
     pub p4_industry_keywords: Vec<String>,
 }
 
@@ -86,10 +86,12 @@ impl Default for EnterpriseConfig {
             b1_candidate_min_criteria: 2,
             b1_candidate_required: Vec::new(),
             b1_min_loss_years: 3,
-            chemical_industry_keywords: ["化工", "石化", "化学原料", "化学制品"].map(String::from).to_vec(),
-            p4_industry_keywords: ["钢铁", "电解铝", "电石", "铁合金", "焦化", "焦炭", "水泥"]
-                .map(String::from)
-                .to_vec(),
+            chemical_industry_keywords: industry::CHEMICAL_KEYWORDS.iter().map(|k| (*k).to_owned()).collect(),
+            p4_industry_keywords: industry::P4_SECTORS
+                .iter()
+                .flat_map(|(_, words)| words.iter())
+                .map(|k| (*k).to_owned())
+                .collect(),
         }
     }
 }

@@ -29,12 +29,17 @@ answer:
 * **P3** (§2 clause 7): a hazardous-chemical production project
   (`--hazardous-chemicals`) is refused by every park whose leading
   industries include no chemical industry. A leading industry is chemical
-  when its name contains one of [`CHEMICAL_MARKERS`] (化工 as in 现代煤化工,
-  氯碱化工, 精细化工, 石油化工; 化学 as in 化学原料和化学制品制造业; or the
-  English word). A park that names no leading industry includes none.
+  when its name contains one of the configuration's
+  `chemical_industry_keywords` (`[enterprises]`; default
+  [`crate::enterprises::industry::CHEMICAL_KEYWORDS`]: 化工 as in
+  现代煤化工, 氯碱化工, 精细化工; 石化; 化学 as in 化学原料和化学制品制造业;
+  or the English word), the same test as the enterprise screening's. A park
+  that names no leading industry includes none.
 * **P4** (§2 clause 7): steel, electrolytic aluminium, calcium carbide,
   ferroalloy, coking and cement projects are flagged for the national
-  advanced standards; [`P4_SECTORS`] lists the words that mark each.
+  advanced standards, by the configuration's `p4_industry_keywords` (default
+  the words of [`crate::enterprises::industry::P4_SECTORS`]), as in the
+  screening.
 * **the split** (P5) with `--split S`: `S` is the recommending area's share
   (0 to 1, or a percentage), the receiving area has the rest. The
   recommending area is the county the site lies in (counties layer); the
@@ -55,6 +60,7 @@ park refuses it or is out of scope), 2 unusable input.
 
 use super::{distance_text, Inputs, PlanError, COORD_DECIMALS};
 use crate::consolidate::{chain_fit, Plan, Role};
+use crate::enterprises::EnterpriseConfig;
 use crate::evaluate::{ContactTier, Evaluation, Grade};
 use crate::findings::{Finding, Severity};
 use crate::geom::distance::closest_point_to;
@@ -78,22 +84,6 @@ pub const T2_REGION_MIN_INVESTMENT_WAN: Decimal = Decimal::from_parts(500_000, 0
 /// T2: investment from which the league/city government is the contact,
 /// 10亿元 = 100,000 万元 ("10至50亿" is [10亿, 50亿)).
 pub const T2_LEAGUE_MIN_INVESTMENT_WAN: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
-
-/// A leading industry whose name contains one of these is a chemical
-/// industry (P3). Compared case-insensitively.
-pub const CHEMICAL_MARKERS: &[&str] = &["化工", "化学", "chemical"];
-
-/// P4 sectors and the words in an industry name that mark each (compared
-/// case-insensitively). Ferroalloys name their products (硅铁, 硅锰 …), as
-/// Inner Mongolia's ferroalloy plants do.
-pub const P4_SECTORS: &[(&str, &[&str])] = &[
-    ("steel 钢铁", &["钢铁", "炼钢", "炼铁", "特钢", "不锈钢", "steel"]),
-    ("electrolytic aluminium 电解铝", &["电解铝", "electrolytic alumin"]),
-    ("calcium carbide 电石", &["电石", "calcium carbide"]),
-    ("ferroalloy 铁合金", &["铁合金", "硅铁", "硅锰", "锰硅", "锰铁", "铬铁", "ferroalloy", "ferro-alloy"]),
-    ("coking 焦化", &["焦化", "焦炭", "炼焦", "coking", "coke"]),
-    ("cement 水泥", &["水泥", "熟料", "cement", "clinker"]),
-];
 
 /// An amount of money in 万元 (10,000 yuan), exact, to the fen at most.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -178,19 +168,16 @@ pub fn contact_tier(investment: Wan) -> ContactTier {
     }
 }
 
-fn contains_any(name: &str, words: &[&str]) -> bool {
-    let lower = name.to_lowercase();
-    words.iter().any(|w| lower.contains(&w.to_lowercase()))
+/// P3: whether an industry name is a chemical industry, by the
+/// configuration's `chemical_industry_keywords` (the screening's own test).
+pub fn is_chemical(industry: &str, cfg: &EnterpriseConfig) -> bool {
+    crate::enterprises::industry::matching(industry, &cfg.chemical_industry_keywords).is_some()
 }
 
-/// P3: whether an industry name is a chemical industry ([`CHEMICAL_MARKERS`]).
-pub fn is_chemical(industry: &str) -> bool {
-    contains_any(industry, CHEMICAL_MARKERS)
-}
-
-/// P4: the sector an industry name falls in, if any ([`P4_SECTORS`]).
-pub fn p4_sector(industry: &str) -> Option<&'static str> {
-    P4_SECTORS.iter().find(|(_, words)| contains_any(industry, words)).map(|(name, _)| *name)
+/// P4: the sector an industry name falls in, if any, by the configuration's
+/// `p4_industry_keywords` (the screening's own test).
+pub fn p4_sector(industry: &str, cfg: &EnterpriseConfig) -> Option<String> {
+    crate::enterprises::industry::p4_sector(industry, &cfg.p4_industry_keywords)
 }
 
 /// The recommending area's and the receiving area's parts of `total`: the
@@ -424,7 +411,7 @@ pub struct ProjectOut {
     /// Hazardous-chemical production (P3).
     pub hazardous_chemicals: bool,
     /// P4 sector, if any.
-    pub p4_sector: Option<&'static str>,
+    pub p4_sector: Option<String>,
     /// T2 contact tier.
     pub contact_tier: ContactTier,
 }
@@ -462,7 +449,14 @@ pub fn place(o: &PlaceOptions) -> Result<Placement, PlanError> {
     let req = o.inputs.request()?;
     let (analysis, evaluation, plan) = crate::commands::run_all(&req)?;
     let st = standings(&evaluation, &plan);
-    Ok(rank(&analysis.parks, &analysis.counties, &st, &o.project, &req.config.merge.complementary))
+    Ok(rank(
+        &analysis.parks,
+        &analysis.counties,
+        &st,
+        &o.project,
+        &req.config.merge.complementary,
+        &req.config.enterprises,
+    ))
 }
 
 /// Ranks `parks` for the project (see the module docs for the order) and
@@ -473,14 +467,15 @@ pub fn rank(
     standing: &BTreeMap<String, Standing>,
     project: &Project,
     complementary: &[(String, String)],
+    industries: &EnterpriseConfig,
 ) -> Placement {
     let industry = project.industry.trim().to_owned();
     let site = site_of(project.at, counties);
     let mut findings = Vec::new();
     let tier = contact_tier(project.investment);
     findings.push(tier_finding(project.investment, tier));
-    let sector = p4_sector(&industry);
-    if let Some(s) = sector {
+    let sector = p4_sector(&industry, industries);
+    if let Some(s) = &sector {
         findings.push(Finding::new(
             rules::P4,
             Severity::Warning,
@@ -491,7 +486,7 @@ pub fn rank(
             ),
         ));
     }
-    if !project.hazardous_chemicals && is_chemical(&industry) {
+    if !project.hazardous_chemicals && is_chemical(&industry, industries) {
         findings.push(Finding::new(
             rules::P3,
             Severity::Info,
@@ -506,7 +501,7 @@ pub fn rank(
     let mut refused = Vec::new();
     let mut ranked = Vec::new();
     for p in parks.iter().filter(|p| p.in_scope) {
-        if project.hazardous_chemicals && !p.leading_industries.iter().any(|i| is_chemical(i)) {
+        if project.hazardous_chemicals && !p.leading_industries.iter().any(|i| is_chemical(i, industries)) {
             refused.push(Refused {
                 park_id: p.park_id.clone(),
                 park_name: p.park_name.clone(),
@@ -570,7 +565,7 @@ pub fn rank(
                 "a hazardous-chemical production project: {} park(s) whose leading industries include no chemical \
                  industry (a name with {}) refuse it{}",
                 refused.len(),
-                CHEMICAL_MARKERS.join(" / "),
+                industries.chemical_industry_keywords.join(" / "),
                 if ranked.is_empty() { "; no park can take it" } else { "" }
             ),
         ));
@@ -883,22 +878,32 @@ mod tests {
 
     #[test]
     fn chemical_and_p4_names() {
-        for c in ["现代煤化工", "氯碱化工", "精细化工", "石油化工", "化学原料和化学制品制造业", "Chemicals"]
+        let cfg = EnterpriseConfig::default();
+        for c in ["现代煤化工", "氯碱化工", "精细化工", "石油化工", "化学原料和化学制品制造业", "Chemicals", "化学试剂"]
         {
-            assert!(is_chemical(c), "{c}");
+            assert!(is_chemical(c, &cfg), "{c}");
         }
         for c in ["新材料", "生物医药", "稀土新材料", "冶金", ""] {
-            assert!(!is_chemical(c), "{c}");
+            assert!(!is_chemical(c, &cfg), "{c}");
         }
-        assert_eq!(p4_sector("钢铁"), Some("steel 钢铁"));
-        assert_eq!(p4_sector("电解铝"), Some("electrolytic aluminium 电解铝"));
-        assert_eq!(p4_sector("电石"), Some("calcium carbide 电石"));
-        assert_eq!(p4_sector("硅铁"), Some("ferroalloy 铁合金"));
-        assert_eq!(p4_sector("焦化"), Some("coking 焦化"));
-        assert_eq!(p4_sector("水泥"), Some("cement 水泥"));
-        assert_eq!(p4_sector("Cement clinker"), Some("cement 水泥"));
-        assert_eq!(p4_sector("新材料"), None);
-        assert_eq!(p4_sector("有色金属"), None);
+        assert_eq!(p4_sector("钢铁", &cfg).as_deref(), Some("steel 钢铁"));
+        assert_eq!(p4_sector("电解铝", &cfg).as_deref(), Some("electrolytic aluminium 电解铝"));
+        assert_eq!(p4_sector("电石", &cfg).as_deref(), Some("calcium carbide 电石"));
+        assert_eq!(p4_sector("硅铁", &cfg).as_deref(), Some("ferroalloy 铁合金"));
+        assert_eq!(p4_sector("焦化", &cfg).as_deref(), Some("coking 焦化"));
+        assert_eq!(p4_sector("水泥", &cfg).as_deref(), Some("cement 水泥"));
+        assert_eq!(p4_sector("Cement clinker", &cfg).as_deref(), Some("cement 水泥"));
+        assert_eq!(p4_sector("新材料", &cfg).as_deref(), None);
+        assert_eq!(p4_sector("有色金属", &cfg).as_deref(), None);
+        // the configuration decides, for `place` as for the screening
+        let own = EnterpriseConfig {
+            chemical_industry_keywords: vec!["煤化".into()],
+            p4_industry_keywords: vec!["多晶硅".into()],
+            ..EnterpriseConfig::default()
+        };
+        assert!(is_chemical("现代煤化工", &own) && !is_chemical("精细化工", &own));
+        assert_eq!(p4_sector("多晶硅", &own).as_deref(), Some("多晶硅"));
+        assert_eq!(p4_sector("钢铁", &own), None);
     }
 
     fn park(id: &str, county: &str, industries: &str, x0: f64, y0: f64, park_type: &str) -> Block {
@@ -968,7 +973,7 @@ mod tests {
             split: Some(d("0.3")),
             hazardous_chemicals: false,
         };
-        let r = rank(&parks, &[], &st, &project, &pairs);
+        let r = rank(&parks, &[], &st, &project, &pairs, &EnterpriseConfig::default());
         let order: Vec<(&str, Fit)> = r.ranking.iter().map(|x| (x.park_id.as_str(), x.fit)).collect();
         assert_eq!(
             order,
@@ -994,12 +999,12 @@ mod tests {
         assert!(text.contains("flag C1 [§1 clause 4, Annex 1 §3.3] marked to merge into E"), "{text}");
 
         let hazardous = Project { hazardous_chemicals: true, split: None, ..project.clone() };
-        let r = rank(&parks, &[], &st, &hazardous, &pairs);
+        let r = rank(&parks, &[], &st, &hazardous, &pairs, &EnterpriseConfig::default());
         assert_eq!(r.ranking.iter().map(|x| x.park_id.as_str()).collect::<Vec<_>>(), vec!["E"]);
         assert_eq!(r.refused.iter().map(|x| x.park_id.as_str()).collect::<Vec<_>>(), vec!["A", "B", "C", "D"]);
 
         // no chemical park left: nobody can take it, exit 1
-        let r = rank(&parks[..4], &[], &st, &hazardous, &pairs);
+        let r = rank(&parks[..4], &[], &st, &hazardous, &pairs, &EnterpriseConfig::default());
         assert!(r.ranking.is_empty());
         assert_eq!(r.exit_code(), 1);
         assert!(r.findings.iter().any(|f| f.rule == "P3" && f.severity == Severity::Violation));
@@ -1017,8 +1022,9 @@ mod tests {
             hazardous_chemicals: false,
         };
         assert!(matches!(project.check(), Err(PlanError::Usage(_))));
-        let r = rank(&[], &[], &BTreeMap::new(), &Project { split: None, ..project }, &[]);
-        assert_eq!(r.project.p4_sector, Some("ferroalloy 铁合金"));
+        let r =
+            rank(&[], &[], &BTreeMap::new(), &Project { split: None, ..project }, &[], &EnterpriseConfig::default());
+        assert_eq!(r.project.p4_sector.as_deref(), Some("ferroalloy 铁合金"));
         assert_eq!(r.project.contact_tier, ContactTier::Region);
         assert!(r.findings.iter().any(|f| f.rule == "P4" && f.severity == Severity::Warning));
     }
