@@ -32,12 +32,15 @@ pub struct RawFeature {
     /// Zone features: their overlaps with the park blocks, when the reader
     /// already measured them (in parallel, see [`crate::measure::overlap::Targets`]).
     pub pieces: Option<Vec<crate::measure::overlap::Piece>>,
+    /// The bounding box of a geometry the reader found valid (computed
+    /// there, in parallel, not again on the thread that takes the records).
+    pub bbox: Option<geo::Rect<f64>>,
 }
 
 impl RawFeature {
     /// A feature as read, with nothing done to it yet.
     pub fn new(index: usize, properties: Map<String, Value>, geometry: Result<MultiPolygon<f64>, GeomProblem>) -> Self {
-        RawFeature { index, properties, geometry, checked: None, pieces: None }
+        RawFeature { index, properties, geometry, checked: None, pieces: None, bbox: None }
     }
 }
 
@@ -46,10 +49,15 @@ impl RawFeature {
 pub type Work<'a> = &'a (dyn Fn(&mut RawFeature) + Sync);
 
 /// The usual work: validate the geometry (half the cost of reading, so it is
-/// done where the parsing is, in parallel).
+/// done where the parsing is, in parallel), and box it when valid.
 pub fn validate(f: &mut RawFeature) {
+    use geo::BoundingRect;
     if let Ok(g) = &f.geometry {
-        f.checked = Some(crate::geom::validate::check(g));
+        let checked = crate::geom::validate::check(g);
+        if checked.is_ok() {
+            f.bbox = g.bounding_rect();
+        }
+        f.checked = Some(checked);
     }
 }
 

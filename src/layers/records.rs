@@ -388,7 +388,8 @@ impl Collector<'_, Zone> {
             return;
         };
         let Some(geom) = self.geometry(&mut f, &Some(zone_id.clone()), &None) else { return };
-        let Some(bbox) = geom.bounding_rect() else { return };
+        // (boxed by the reader unless --repair changed the geometry since)
+        let Some(bbox) = f.bbox.or_else(|| geom.bounding_rect()) else { return };
         self.out.records.push(Zone {
             origin: Origin { file: self.file.clone(), feature: f.index },
             zone_name: self.field(&f.properties, "zone_name"),

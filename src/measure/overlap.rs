@@ -99,7 +99,11 @@ impl<'a> Targets<'a> {
 
     /// The overlaps of a valid zone geometry with the blocks, in block order.
     pub fn pieces(&self, zone: &MultiPolygon<f64>) -> Vec<Piece> {
-        let zone_box = bbox(zone);
+        self.pieces_in(zone, bbox(zone))
+    }
+
+    /// [`Targets::pieces`] of a zone whose bounding box is known.
+    fn pieces_in(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>) -> Vec<Piece> {
         self.index
             .intersecting_candidates(zone_box)
             .into_iter()
@@ -111,9 +115,9 @@ impl<'a> Targets<'a> {
     /// measure it against the blocks.
     pub fn work(&self, f: &mut RawFeature) {
         crate::layers::validate(f);
-        if let (Ok(g), Some(Ok(()))) = (&f.geometry, &f.checked) {
+        if let (Ok(g), Some(zone_box)) = (&f.geometry, f.bbox) {
             let t = std::time::Instant::now();
-            f.pieces = Some(self.pieces(g));
+            f.pieces = Some(self.pieces_in(g, zone_box));
             let ns = u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX);
             self.spent_ns.fetch_add(ns, std::sync::atomic::Ordering::Relaxed);
         }
