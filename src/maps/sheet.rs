@@ -80,7 +80,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
     let zone_rings: Vec<(ZoneClass, Vec<Vec<Pt>>)> = [ZoneClass::Restricted, ZoneClass::Prohibited]
         .iter()
         .flat_map(|&class| data.zones.iter().filter(move |z| z.class == class).map(move |z| (class, z)))
-        .filter(|(_, z)| z.bbox.is_some_and(|b| boxes_meet(b, near)))
+        .filter(|(_, z)| z.bbox.is_some_and(|b| geo::Intersects::intersects(&b, &near)))
         .map(|(class, z)| (class, view.rings(&z.geom)))
         .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|b| b.overlaps(&frame)))
         .collect();
@@ -480,8 +480,4 @@ fn lon_lat_reach((lon0, lat0, lon1, lat1): (f64, f64, f64, f64), reach_m: f64) -
     let pole = (lat0.abs().max(lat1.abs()) + dlat).min(89.0);
     let dlon = (d / (111_320.0 * pole.to_radians().cos())).min(360.0);
     geo::Rect::new(geo::Coord { x: lon0 - dlon, y: lat0 - dlat }, geo::Coord { x: lon1 + dlon, y: lat1 + dlat })
-}
-
-fn boxes_meet(a: geo::Rect<f64>, b: geo::Rect<f64>) -> bool {
-    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }

@@ -202,13 +202,12 @@ pub fn from_pieces(
 /// pieces whose boxes meet no other piece's box are simply added; only the
 /// ones that may overlap are unioned.
 fn union_area(parts: &[(&MultiPolygon<f64>, f64)]) -> Mu {
+    use geo::Intersects;
     let boxes: Vec<_> = parts.iter().map(|(p, _)| bbox(p)).collect();
-    let meets = |a: &geo::Rect<f64>, b: &geo::Rect<f64>| {
-        a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
-    };
     let (mut alone, mut crowded) = (Vec::new(), Vec::new());
     for (i, (p, m2)) in parts.iter().enumerate() {
-        if (0..parts.len()).any(|j| j != i && meets(&boxes[i], &boxes[j])) {
+        // (boxes that touch meet)
+        if (0..parts.len()).any(|j| j != i && boxes[i].intersects(&boxes[j])) {
             crowded.push(*p);
         } else {
             alone.push(*m2);
