@@ -100,14 +100,8 @@ impl<'a> Scanner<'a> {
             let key = self.plain_string()?;
             self.eat(b':')?;
             each(self, key)?;
-            self.ws();
-            match self.b.get(self.i)? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if !self.more(b'}')? {
+                return Some(());
             }
         }
     }
@@ -175,16 +169,25 @@ impl<'a> Scanner<'a> {
         self.eat(b'[')?;
         loop {
             each(self)?;
-            self.ws();
-            match self.b.get(self.i)? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if !self.more(b']')? {
+                return Some(());
             }
         }
+    }
+
+    /// After a member or element: `,` (more follow: `true`) or `close`
+    /// (the object or array ends: `false`), consumed; anything else is `None`.
+    #[inline]
+    fn more(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        let c = *self.b.get(self.i)?;
+        let more = match c {
+            b',' => true,
+            _ if c == close => false,
+            _ => return None,
+        };
+        self.i += 1;
+        Some(more)
     }
 
     fn polygon(&mut self) -> Option<PolygonRings> {
