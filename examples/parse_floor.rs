@@ -1,15 +1,11 @@
 //! The parsing floor of the benchmark (issue #9): reads every GeoJSON layer
 //! of a layers folder the way `analyze` does (streamed, split, parsed in
 //! parallel batches) and does nothing else with the features: no
-//! validation, no records, no measuring. Then reads them again with
-//! validation, as `analyze` does for every layer but the zones (whose
-//! reading also measures them against the blocks).
-//! `scripts/bench.py` runs it beside `analyze`: the time `analyze` spends
-//! beyond the first figure is the time beyond parsing, and its read stage
-//! beyond the second is the overlap measuring done while reading.
+//! validation, no records, no measuring. `scripts/bench.py` runs it beside
+//! `analyze`: the time `analyze` spends beyond it is the time beyond parsing.
 //!
 //! usage: cargo run --release --example parse_floor -- LAYERS_DIR
-//! prints: parse SECONDS validated SECONDS features N vertices N
+//! prints: parse SECONDS features N vertices N
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -51,6 +47,5 @@ fn main() {
     files.sort();
     let nothing = |_: &mut RawFeature| {};
     let (parse, features, vertices) = pass(&files, &nothing);
-    let (validated, _, _) = pass(&files, &yuanqu::layers::validate);
-    println!("parse {parse:.3} validated {validated:.3} features {features} vertices {vertices}");
+    println!("parse {parse:.3} features {features} vertices {vertices}");
 }

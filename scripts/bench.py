@@ -9,13 +9,12 @@ committed: large is 550 MB) into --data (default ../bench-data), then runs
 for each set:
   * examples/parse_floor SET: the parsing floor, every GeoJSON layer read
     the way analyze reads it and nothing else done (no validation, no
-    measuring); "beyond parse" is yuanqu's total minus this. It also times
-    reading with validation
-  yuanqu measures the zones against the blocks while it reads them; its
-  overlap time is that measuring (processor time from --timings, divided by
-  the cores) plus its overlap stage (the per-block unions)
+    measuring); "beyond parse" is yuanqu's total minus this
   * yuanqu analyze SET --timings (release build; maps are not part of analyze)
   * peer_geopandas.py SET (--method overlay), peer_duckdb.py SET
+yuanqu measures the zones against the blocks while it reads them; its
+overlap time is that measuring (processor time from --timings, divided by
+the cores) plus its overlap stage (the per-block unions).
 and prints per-stage wall times, peak RSS (from /usr/bin/time or getrusage)
 and the ratios. Each program runs --repeat times (default 2) and its fastest
 run counts, so that neither side pays for a cold page cache. Needs: pip install geopandas pyogrio pyarrow pandas
@@ -89,13 +88,12 @@ def main():
         out = data / f"out-{name}"
         floors = [run_timed([str(floor), str(d)])[0].split() for _ in range(a.repeat)]
         parse_s = min(float(f[1]) for f in floors)
-        validated_s = min(float(f[3]) for f in floors)
         cmd = [str(exe), "analyze", str(d), "--out", str(out), "-q", "--no-maps", "--timings"]
         text, wall, _ = min((run_timed(cmd) for _ in range(a.repeat)), key=lambda r: r[1])
         stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s*(\w+)\s+([\d.]+) s$", text, re.M)}
         inside = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s*(\w+)\s+([\d.]+) cpu-s", text, re.M)}
         rss = peak_rss(cmd)
-        row = {"set": name, "yuanqu_s": round(wall, 3), "parse_s": parse_s, "validated_s": validated_s, "yuanqu_stages": stages, "yuanqu_inside_cpu_s": inside,
+        row = {"set": name, "yuanqu_s": round(wall, 3), "parse_s": parse_s, "yuanqu_stages": stages, "yuanqu_inside_cpu_s": inside,
                "yuanqu_rss_mib": rss}
         if not a.skip_peers:
             peer = [sys.executable, str(SHARED / "peer_geopandas.py"), str(d), "--out", str(data / f"peer-{name}")]
