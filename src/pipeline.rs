@@ -263,6 +263,12 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
     // measured against the blocks as it is read
     progress.start("zones read", None);
     let mut blocks_l = load::<Block>(parks_src, LayerKind::Parks, req, &cfg.fields.parks)?;
+    // nothing to measure the zones against: say so before reading them
+    if blocks_l.records.is_empty() {
+        progress.finish();
+        let reasons = blocks_l.findings.iter().take(5).map(|f| f.message.clone()).collect();
+        return Err(RunError::NoBlocks { file: parks_src.location.clone(), read: blocks_l.read, reasons });
+    }
     let block_area: Vec<Mu> = blocks_l.records.par_iter().map(|b| area_mu(&b.geom)).collect();
     let targets = Targets::new(&blocks_l.records, &block_area);
     // the other layers are read beside the zones (errors still come in
@@ -282,10 +288,6 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
     let counties_l = counties_l.transpose()?.unwrap_or_default();
     progress.finish();
     lap("read", &mut timings);
-    if blocks_l.records.is_empty() {
-        let reasons = blocks_l.findings.iter().take(5).map(|f| f.message.clone()).collect();
-        return Err(RunError::NoBlocks { file: parks_src.location.clone(), read: blocks_l.read, reasons });
-    }
 
     let mut findings = Vec::new();
     findings.append(&mut blocks_l.findings);
