@@ -142,9 +142,16 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     // fail early on an unwritable output folder, before any work
     let mut out = OutputSet::new(&o.out)?;
     let req = request(o)?;
-    // the inputs' sha256 (for run.json) are computed beside the analysis, not after it
+    // the inputs' sha256 (for run.json): the layers read natively are hashed
+    // as they are read, the others beside the analysis
     let layers = req.layers.clone();
-    let digests = std::thread::spawn(move || run_json::inputs(&layers));
+    let native: std::collections::BTreeSet<String> = [&layers.parks, &layers.zones, &layers.builtup, &layers.counties]
+        .into_iter()
+        .flatten()
+        .filter(|s| s.read_natively(req.crs.as_deref()))
+        .map(|s| s.location.clone())
+        .collect();
+    let digests = std::thread::spawn(move || run_json::digests(&layers, &|loc| native.contains(loc)));
     let mut analysis = pipeline::run_with(&req, progress)?;
     let t = std::time::Instant::now();
     let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson"];
@@ -260,10 +267,12 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         });
     }
     let counts = pipeline::severity_counts(&analysis.findings);
+    let mut known_digests = digests.join().unwrap_or_default();
+    known_digests.extend(analysis.digests.clone());
     let info = run_json::RunInfo {
         tool: format!("yuanqu {}", env!("CARGO_PKG_VERSION")),
         command: o.scope.name(),
-        inputs: digests.join().unwrap_or_else(|_| run_json::inputs(&req.layers)),
+        inputs: run_json::inputs(&req.layers, &known_digests),
         config: &req.config,
         account: &analysis.account,
         findings: run_json::FindingCounts { violation: counts[0], warning: counts[1], info: counts[2] },

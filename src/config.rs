@@ -43,11 +43,18 @@ pub struct ZoningConfig {
     /// sliver: digitising noise along a shared border. It keeps its rule id
     /// with a lower severity (Z2 → warning, Z1 → info). Default 3 m.
     pub sliver_width_m: f64,
+    /// Sweep every zone for self-intersections, also zones whose box meets
+    /// no block's box (default true: every defect of the layer is
+    /// reported). Those zones can change no answer, so `false` checks them
+    /// for structure only (closed rings of finite lon/lat in range, three
+    /// distinct points): for repeated runs on a zone layer already checked,
+    /// it saves about a tenth of a large run's processor time.
+    pub validate_far_zones: bool,
 }
 
 impl Default for ZoningConfig {
     fn default() -> Self {
-        ZoningConfig { area_tolerance_mu: 0.001, sliver_width_m: 3.0 }
+        ZoningConfig { area_tolerance_mu: 0.001, sliver_width_m: 3.0, validate_far_zones: true }
     }
 }
 

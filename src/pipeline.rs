@@ -17,7 +17,7 @@ use crate::{layout, zoning};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 /// Reports how far a long stage has come (a progress bar in the CLI).
@@ -128,6 +128,10 @@ pub struct Account {
     pub zones_used: usize,
     /// Zones rejected.
     pub zones_rejected: usize,
+    /// Of the zones used, those whose box meets no block's box that were
+    /// checked for structure only, not swept for self-intersections (with
+    /// `[zoning] validate_far_zones = false`; they can change no answer).
+    pub zones_structure_only: usize,
     /// Built-up parcels read.
     pub builtup_read: usize,
     /// Built-up parcels used.
@@ -184,6 +188,8 @@ pub struct Analysis {
     pub account: Account,
     /// Stage timings.
     pub timings: Timings,
+    /// sha256 of each layer read natively, taken as it was read (by location).
+    pub digests: BTreeMap<String, String>,
 }
 
 impl Analysis {
@@ -206,8 +212,8 @@ where
 {
     let opts = RecordOptions { fields: fields.clone(), repair: req.repair };
     let mut c: Collector<'_, T> = Collector::new(kind, &src.location, &opts);
-    read_source(src, &ReadOptions { crs: req.crs.clone() }, &crate::layers::validate, &mut |f| c.take(f))?;
-    Ok(c.out)
+    let sha256 = read_source(src, &ReadOptions { crs: req.crs.clone() }, &crate::layers::validate, &mut |f| c.take(f))?;
+    Ok(Loaded { sha256, ..c.out })
 }
 
 /// Per zone, its overlap pieces; `None` for a zone whose geometry changed
@@ -221,24 +227,27 @@ fn load_zones(
     req: &Request,
     targets: &Targets<'_>,
     progress: &dyn Progress,
-) -> Result<(Loaded<Zone>, ZonePieces), LoadError> {
+) -> Result<(Loaded<Zone>, ZonePieces, usize), LoadError> {
     let opts = RecordOptions { fields: req.config.fields.zones.clone(), repair: req.repair };
     let mut c: Collector<'_, Zone> = Collector::new(LayerKind::Zones, &src.location, &opts);
     let mut pieces = Vec::new();
+    let mut structure_only = 0;
     let work = |f: &mut crate::layers::RawFeature| targets.work(f);
-    read_source(src, &ReadOptions { crs: req.crs.clone() }, &work, &mut |mut f| {
+    let sha256 = read_source(src, &ReadOptions { crs: req.crs.clone() }, &work, &mut |mut f| {
         progress.inc(1);
         let p = f.pieces.take();
+        let far = f.structure_only;
         let before = c.out.records.len();
         c.take(f);
         if c.out.records.len() > before {
+            structure_only += usize::from(far);
             if let (Some(_), false, Some(z)) = (&p, req.keep_zone_geometry, c.out.records.last_mut()) {
                 z.geom = MultiPolygon(Vec::new());
             }
             pieces.push(p);
         }
     })?;
-    Ok((c.out, pieces))
+    Ok((Loaded { sha256, ..c.out }, pieces, structure_only))
 }
 
 /// Runs the zoning part of the analysis (load, validate, measure, layout and zoning rules).
@@ -270,7 +279,7 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
         return Err(RunError::NoBlocks { file: parks_src.location.clone(), read: blocks_l.read, reasons });
     }
     let block_area: Vec<Mu> = blocks_l.records.par_iter().map(|b| area_mu(&b.geom)).collect();
-    let targets = Targets::new(&blocks_l.records, &block_area);
+    let targets = Targets::new(&blocks_l.records, &block_area).validating_far_zones(cfg.zoning.validate_far_zones);
     // the other layers are read beside the zones (errors still come in
     // layer order: zones, built-up, counties)
     let (zones_l, (builtup_l, counties_l)) = rayon::join(
@@ -283,11 +292,19 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
             (builtup, counties)
         },
     );
-    let (zones_l, pieces) = zones_l?.unwrap_or_default();
+    let (zones_l, pieces, zones_structure_only) = zones_l?.unwrap_or_default();
     let builtup_l = builtup_l.transpose()?;
     let counties_l = counties_l.transpose()?.unwrap_or_default();
     progress.finish();
     lap("read", &mut timings);
+    let read = [
+        (Some(parks_src), blocks_l.sha256.clone()),
+        (req.layers.zones.as_ref(), zones_l.sha256.clone()),
+        (req.layers.builtup.as_ref(), builtup_l.as_ref().and_then(|l| l.sha256.clone())),
+        (req.layers.counties.as_ref(), counties_l.sha256.clone()),
+    ];
+    let digests: BTreeMap<String, String> =
+        read.into_iter().filter_map(|(src, sha)| Some((src?.location.clone(), sha?))).collect();
 
     let mut findings = Vec::new();
     findings.append(&mut blocks_l.findings);
@@ -367,6 +384,7 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
         zones_read: zones_l.read,
         zones_used: zones_l.records.len(),
         zones_rejected: zones_l.rejected.len(),
+        zones_structure_only,
         builtup_read: builtup_l.as_ref().map_or(0, |b| b.read),
         builtup_used: builtup_l.as_ref().map_or(0, |b| b.records.len()),
         builtup_rejected: builtup_l.as_ref().map_or(0, |b| b.rejected.len()),
@@ -392,6 +410,7 @@ pub fn run_with(req: &Request, progress: &dyn Progress) -> Result<Analysis, RunE
         findings,
         account,
         timings,
+        digests,
     })
 }
 

@@ -32,6 +32,14 @@ impl std::fmt::Display for Invalid {
 
 /// Checks a lon/lat multipolygon; `Ok` means every later stage may use it.
 pub fn check(mp: &MultiPolygon<f64>) -> Result<(), Invalid> {
+    check_structure(mp)?;
+    check_topology(mp)
+}
+
+/// The linear half of [`check`]: finite coordinates in lon/lat range and
+/// rings of at least 3 distinct points. Enough to draw and to box a
+/// polygon, not to overlay it.
+pub fn check_structure(mp: &MultiPolygon<f64>) -> Result<(), Invalid> {
     for (pi, p) in mp.0.iter().enumerate() {
         for (ri, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
             for (vi, c) in ring.0.iter().enumerate() {
@@ -69,6 +77,13 @@ pub fn check(mp: &MultiPolygon<f64>) -> Result<(), Invalid> {
             }
         }
     }
+    Ok(())
+}
+
+/// The other half of [`check`], for a polygon that passed
+/// [`check_structure`]: no ring crosses or touches itself or another, holes
+/// lie in their shells, no polygon has zero area.
+pub fn check_topology(mp: &MultiPolygon<f64>) -> Result<(), Invalid> {
     if let Some(e) = sweep(mp) {
         return Err(e);
     }

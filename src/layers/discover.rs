@@ -34,6 +34,12 @@ impl Source {
         matches!(ext.as_deref(), Some("geojson") | Some("json"))
     }
 
+    /// Whether [`super::read_source`] reads it natively (and so takes its
+    /// sha256 while reading): GeoJSON with no CRS to apply.
+    pub fn read_natively(&self, crs: Option<&str>) -> bool {
+        self.is_geojson() && crs.is_none()
+    }
+
     /// A plain file behind the source (for sha256 in run.json), if any.
     pub fn file(&self) -> Option<PathBuf> {
         let p = PathBuf::from(&self.location);

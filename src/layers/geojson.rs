@@ -22,6 +22,8 @@ pub struct FileInfo {
     pub crs: Option<String>,
     /// Features read.
     pub features: usize,
+    /// sha256 (hex) of every byte of the file, when read by [`read_file_digesting`].
+    pub sha256: Option<String>,
 }
 
 /// Reads the GeoJSON file at `path`, calling `each` for every feature in
@@ -36,6 +38,39 @@ pub fn read_file_with(path: &Path, work: Work<'_>, each: &mut dyn FnMut(RawFeatu
     let file = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| LoadError::io(&file, e))?;
     read(f, &file, work, each)
+}
+
+/// [`read_file_with`], also taking the sha256 of the bytes as they are read
+/// (for run.json: the digest is of the very bytes analysed, and the file is
+/// read once).
+pub fn read_file_digesting(
+    path: &Path,
+    work: Work<'_>,
+    each: &mut dyn FnMut(RawFeature),
+) -> Result<FileInfo, LoadError> {
+    use sha2::{Digest, Sha256};
+    let file = path.display().to_string();
+    let mut f = std::fs::File::open(path).map_err(|e| LoadError::io(&file, e))?;
+    let mut hasher = Sha256::new();
+    let mut info = read(Digesting { inner: &mut f, hasher: &mut hasher }, &file, work, each)?;
+    // the reader stops at the collection's end: the bytes after it count too
+    std::io::copy(&mut f, &mut hasher).map_err(|e| LoadError::io(&file, e))?;
+    info.sha256 = Some(crate::output::run_json::hex(&hasher.finalize()));
+    Ok(info)
+}
+
+/// A reader that hashes what passes through it.
+struct Digesting<'a> {
+    inner: &'a mut std::fs::File,
+    hasher: &'a mut sha2::Sha256,
+}
+
+impl Read for Digesting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(self.hasher, &buf[..n]);
+        Ok(n)
+    }
 }
 
 /// Features parsed together (in parallel) before they are handed on.

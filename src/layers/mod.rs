@@ -35,12 +35,15 @@ pub struct RawFeature {
     /// The bounding box of a geometry the reader found valid (computed
     /// there, in parallel, not again on the thread that takes the records).
     pub bbox: Option<geo::Rect<f64>>,
+    /// The validation stopped at the structure (a zone far from every
+    /// block, see [`crate::config::ZoningConfig::validate_far_zones`]).
+    pub structure_only: bool,
 }
 
 impl RawFeature {
     /// A feature as read, with nothing done to it yet.
     pub fn new(index: usize, properties: Map<String, Value>, geometry: Result<MultiPolygon<f64>, GeomProblem>) -> Self {
-        RawFeature { index, properties, geometry, checked: None, pieces: None, bbox: None }
+        RawFeature { index, properties, geometry, checked: None, pieces: None, bbox: None, structure_only: false }
     }
 }
 
@@ -199,7 +202,8 @@ pub struct ReadOptions {
 }
 
 /// Reads a source, calling `each` for every feature in order, in lon/lat,
-/// after `work` (usually [`validate`]) was done on it.
+/// after `work` (usually [`validate`]) was done on it. Returns the sha256 of
+/// the bytes read when the source is a file read natively.
 ///
 /// GeoJSON is read natively unless a CRS must be applied; everything else
 /// goes through GDAL (when built with the `gdal` feature).
@@ -208,10 +212,10 @@ pub fn read_source(
     opts: &ReadOptions,
     work: Work<'_>,
     each: &mut dyn FnMut(RawFeature),
-) -> Result<(), LoadError> {
-    if src.is_geojson() && opts.crs.is_none() {
+) -> Result<Option<String>, LoadError> {
+    if src.read_natively(opts.crs.as_deref()) {
         let path = std::path::Path::new(&src.location);
-        let info = geojson::read_file_with(path, work, each);
+        let info = geojson::read_file_digesting(path, work, each);
         return match info {
             Ok(info) => match info.crs {
                 Some(name) if !is_lon_lat_crs(&name) => Err(LoadError::Crs {
@@ -221,7 +225,7 @@ pub fn read_source(
                         src.location
                     ),
                 }),
-                _ => Ok(()),
+                _ => Ok(info.sha256),
             },
             Err(e) => Err(e),
         };
@@ -242,7 +246,7 @@ pub fn read_source(
         }
     })?;
     flush(&mut batch, each);
-    Ok(())
+    Ok(None)
 }
 
 #[cfg(feature = "gdal")]

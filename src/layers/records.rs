@@ -61,11 +61,13 @@ pub struct Loaded<T> {
     pub read: usize,
     /// Features rejected.
     pub rejected: Vec<Rejected>,
+    /// sha256 of the bytes read, when the layer was read natively from a file.
+    pub sha256: Option<String>,
 }
 
 impl<T> Default for Loaded<T> {
     fn default() -> Self {
-        Loaded { records: Vec::new(), findings: Vec::new(), read: 0, rejected: Vec::new() }
+        Loaded { records: Vec::new(), findings: Vec::new(), read: 0, rejected: Vec::new(), sha256: None }
     }
 }
 

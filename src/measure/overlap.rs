@@ -79,6 +79,8 @@ pub struct Targets<'a> {
     block_area: &'a [Mu],
     boxes: Vec<Rect<f64>>,
     index: BoxIndex,
+    /// Sweep zones far from every block too (see [`Targets::work`]).
+    validate_far: bool,
     /// Nanoseconds spent in [`Targets::work`]'s measuring, summed over threads.
     spent_ns: std::sync::atomic::AtomicU64,
 }
@@ -88,7 +90,15 @@ impl<'a> Targets<'a> {
     pub fn new(blocks: &'a [Block], block_area: &'a [Mu]) -> Targets<'a> {
         let boxes: Vec<Rect<f64>> = blocks.iter().map(|b| bbox(&b.geom)).collect();
         let index = BoxIndex::new(boxes.iter().copied());
-        Targets { blocks, block_area, boxes, index, spent_ns: Default::default() }
+        Targets { blocks, block_area, boxes, index, validate_far: true, spent_ns: Default::default() }
+    }
+
+    /// Whether [`Targets::work`] sweeps zones whose box meets no block's
+    /// box for self-intersections (by default it does; the pipeline follows
+    /// [`crate::config::ZoningConfig::validate_far_zones`]).
+    pub fn validating_far_zones(mut self, yes: bool) -> Self {
+        self.validate_far = yes;
+        self
     }
 
     /// Processor time spent measuring in [`Targets::work`] so far, summed
@@ -113,14 +123,35 @@ impl<'a> Targets<'a> {
 
     /// The reader's work for a zone feature: validate it and, when valid,
     /// measure it against the blocks.
+    ///
+    /// A zone whose box meets no block's box can change no answer: unless
+    /// far zones are validated too, its check stops at the structure
+    /// (finite lon/lat in range, three distinct points per ring), which is
+    /// enough to box and draw it, and skips the self-intersection sweep.
     pub fn work(&self, f: &mut RawFeature) {
-        crate::layers::validate(f);
-        if let (Ok(g), Some(zone_box)) = (&f.geometry, f.bbox) {
-            let t = std::time::Instant::now();
-            f.pieces = Some(self.pieces_in(g, zone_box));
-            let ns = u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX);
-            self.spent_ns.fetch_add(ns, std::sync::atomic::Ordering::Relaxed);
+        use crate::geom::validate::{check_structure, check_topology};
+        let Ok(g) = &f.geometry else { return };
+        if let Err(e) = check_structure(g) {
+            f.checked = Some(Err(e));
+            return;
         }
+        let zone_box = bbox(g);
+        let near = self.index.intersecting_candidates(zone_box);
+        if near.is_empty() && !self.validate_far {
+            f.structure_only = true;
+        } else {
+            let checked = check_topology(g);
+            if checked.is_err() {
+                f.checked = Some(checked);
+                return;
+            }
+        }
+        f.checked = Some(Ok(()));
+        f.bbox = Some(zone_box);
+        let t = std::time::Instant::now();
+        f.pieces = Some(near.into_iter().filter_map(|bi| self.piece(g, zone_box, bi)).collect());
+        let ns = u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.spent_ns.fetch_add(ns, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn piece(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>, bi: usize) -> Option<Piece> {

@@ -39,6 +39,13 @@ pub fn markdown(
         "| zones read / used / rejected | {} / {} / {} |",
         acc.zones_read, acc.zones_used, acc.zones_rejected
     );
+    if acc.zones_structure_only > 0 {
+        let _ = writeln!(
+            s,
+            "| — zones used that meet no block's box (structure checked, not swept for self-intersections) | {} |",
+            acc.zones_structure_only
+        );
+    }
     let _ = writeln!(
         s,
         "| built-up parcels read / used / rejected | {} / {} / {} |",

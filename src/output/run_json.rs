@@ -10,6 +10,7 @@ use crate::layers::LayerSet;
 use crate::pipeline::Account;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
@@ -75,26 +76,55 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
         }
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&h.finalize()))
 }
 
-/// The inputs of a layer set with their digests.
-pub fn inputs(l: &LayerSet) -> Vec<Input> {
-    let mut v = Vec::new();
-    let mut add = |role: &'static str, loc: Option<String>| {
-        if let Some(source) = loc {
-            let sha256 = Path::new(&source).is_file().then(|| sha256_file(Path::new(&source)).ok()).flatten();
-            v.push(Input { role, source, sha256 });
-        }
-    };
-    add("parks", l.parks.as_ref().map(|s| s.location.clone()));
-    add("zones", l.zones.as_ref().map(|s| s.location.clone()));
-    add("builtup", l.builtup.as_ref().map(|s| s.location.clone()));
-    add("counties", l.counties.as_ref().map(|s| s.location.clone()));
-    add("stats", l.stats.as_ref().map(|p| p.display().to_string()));
-    add("enterprises", l.enterprises.as_ref().map(|p| p.display().to_string()));
-    add("config", l.config.as_ref().map(|p| p.display().to_string()));
-    v
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The inputs of a layer set, by role and location, in run.json's order.
+fn sources(l: &LayerSet) -> Vec<(&'static str, String)> {
+    let layer = |s: &Option<crate::layers::Source>| s.as_ref().map(|s| s.location.clone());
+    let file = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    [
+        ("parks", layer(&l.parks)),
+        ("zones", layer(&l.zones)),
+        ("builtup", layer(&l.builtup)),
+        ("counties", layer(&l.counties)),
+        ("stats", file(&l.stats)),
+        ("enterprises", file(&l.enterprises)),
+        ("config", file(&l.config)),
+    ]
+    .into_iter()
+    .filter_map(|(role, loc)| Some((role, loc?)))
+    .collect()
+}
+
+/// sha256 of every input that is a plain file, by location, except those
+/// `skip` names (layers whose digest the reader takes as it reads them).
+pub fn digests(l: &LayerSet, skip: &dyn Fn(&str) -> bool) -> BTreeMap<String, String> {
+    sources(l)
+        .into_iter()
+        .filter(|(_, loc)| !skip(loc) && Path::new(loc).is_file())
+        .filter_map(|(_, loc)| sha256_file(Path::new(&loc)).ok().map(|h| (loc, h)))
+        .collect()
+}
+
+/// The inputs of a layer set with their digests: from `known` (by
+/// location) where it has them, else computed now.
+pub fn inputs(l: &LayerSet, known: &BTreeMap<String, String>) -> Vec<Input> {
+    sources(l)
+        .into_iter()
+        .map(|(role, source)| {
+            let sha256 = known
+                .get(&source)
+                .cloned()
+                .or_else(|| Path::new(&source).is_file().then(|| sha256_file(Path::new(&source)).ok()).flatten());
+            Input { role, source, sha256 }
+        })
+        .collect()
 }
 
 /// Writes run.json.

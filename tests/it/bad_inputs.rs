@@ -1,7 +1,7 @@
 //! Broken inputs: every defect answered as expected, the rest still analysed.
 
 use crate::common::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::process::Command;
 
 #[test]
@@ -110,6 +110,49 @@ fn an_unknown_zone_class_rejects_that_zone_only() {
     assert_eq!(ov.len(), 1);
     assert_eq!(ov[0]["zone_id"], "Z2");
     assert_eq!(ov[0]["rule"], "Z2");
+}
+
+#[test]
+fn far_zones_are_swept_unless_configured_not_to_be() {
+    // a bow-tie near the block (its box meets the block's) and one 50 km away
+    let bowtie = |x: f64, y: f64| {
+        format!(
+            "{{\"type\":\"Polygon\",\"coordinates\":[[[{x},{y}],[{},{}],[{},{y}],[{x},{}],[{x},{y}]]]}}",
+            x + 0.01,
+            y + 0.01,
+            x + 0.01,
+            y + 0.01
+        )
+    };
+    let t = tmp();
+    let d = t.path();
+    write_fc(&d.join("parks.geojson"), &[(r#"{"park_id":"P1","block_id":"P1-1"}"#, &rect(111.0, 40.0, 111.01, 40.01))]);
+    let (near, far) = (bowtie(111.005, 40.005), bowtie(111.6, 40.5));
+    let zones = [
+        (r#"{"zone_id":"NEAR","zone_class":"prohibited"}"#, near.as_str()),
+        (r#"{"zone_id":"FAR","zone_class":"prohibited"}"#, far.as_str()),
+    ];
+    write_fc(&d.join("zones.geojson"), &zones);
+    let run = |out: &std::path::Path| {
+        yuanqu_ok(&["check", d.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"], 0);
+        let run: Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+        let rejected: Vec<String> = findings(out)
+            .iter()
+            .filter(|f| f["rule"] == "D2")
+            .map(|f| f["zone_id"].as_str().unwrap().to_owned())
+            .collect();
+        (rejected, run["account"]["zones_used"].clone(), run["account"]["zones_structure_only"].clone())
+    };
+    // by default every zone is swept
+    let (mut rejected, used, structure_only) = run(&d.join("o1"));
+    rejected.sort();
+    assert_eq!(rejected, ["FAR", "NEAR"]);
+    assert_eq!((used, structure_only), (json!(0), json!(0)));
+    // the far one can change no answer: it may be checked for structure only
+    std::fs::write(d.join("yuanqu.toml"), "[zoning]\nvalidate_far_zones = false\n").unwrap();
+    let (rejected, used, structure_only) = run(&d.join("o2"));
+    assert_eq!(rejected, ["NEAR"]);
+    assert_eq!((used, structure_only), (json!(1), json!(1)));
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn zone(p: &Polygon<f64>) -> Zone {
 fn overlap_m2(b: &Polygon<f64>, z: &Polygon<f64>) -> f64 {
     let blocks = [block(b)];
     let area = [Mu::from_m2(area_m2(&blocks[0].geom))];
-    let cfg = ZoningConfig { area_tolerance_mu: 0.0, sliver_width_m: 0.0 };
+    let cfg = ZoningConfig { area_tolerance_mu: 0.0, sliver_width_m: 0.0, ..ZoningConfig::default() };
     let r = overlaps(&blocks, &area, &[zone(z)], &cfg, &|| {});
     r.per_block[0].prohibited.m2()
 }
