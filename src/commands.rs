@@ -467,7 +467,7 @@ fn maps_stage(
 
 /// UTC time of the run, RFC 3339, from the system clock, or from
 /// `SOURCE_DATE_EPOCH` when set (reproducible map titles).
-fn timestamp() -> String {
+pub(crate) fn timestamp() -> String {
     let secs =
         std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)

@@ -46,6 +46,10 @@ pub struct ProposalArgs {
     /// Write the zone conflicts (block × zone intersections) to this GeoJSON file.
     #[arg(long, value_name = "OUT.geojson")]
     conflicts: Option<PathBuf>,
+    /// Draw the review sheet (the proposal, its zone conflicts, the nearest parks,
+    /// the verdict) to this PNG, and the SVG beside it.
+    #[arg(long, value_name = "OUT.png")]
+    map: Option<PathBuf>,
 }
 
 /// `yuanqu place`.
@@ -115,6 +119,7 @@ pub fn proposal(a: ProposalArgs) -> ExitCode {
         proposal: a.proposal,
         proposal_layer: a.proposal_layer,
         conflicts: a.conflicts,
+        map: a.map.clone(),
     };
     let report = match proposal::check(&opts) {
         Ok(r) => r,
@@ -126,6 +131,9 @@ pub fn proposal(a: ProposalArgs) -> ExitCode {
         }
     } else {
         emit(&report.to_text());
+        if let Some(png) = &a.map {
+            emit(&format!("\nreview sheet: {} and {}\n", png.display(), png.with_extension("svg").display()));
+        }
     }
     ExitCode::from(exit_code(report.verdict, a.strict))
 }

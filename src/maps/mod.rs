@@ -9,6 +9,10 @@
 //! - [`proposal_sheet`]: one merge, zoomed to the two parks with context,
 //!   the zones near them, the line between their closest boundary points with
 //!   its length, and a table of indicators before and after.
+//! - [`review_sheet`]: a proposed park under review (`yuanqu proposal`):
+//!   its blocks, their overlaps with zones filled solid, the nearest
+//!   existing parks with the closest-point lines, the verdict and a table
+//!   of the blocks.
 //!
 //! Maps are drawn in a conformal projection (see `maps/projection.rs`), never in
 //! raw degrees: the overview in a Lambert conformal conic fitted to the area,
@@ -37,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub use crate::model::ZoneClass;
+pub(crate) use page::distance_zh;
 
 /// A park as the maps show it.
 #[derive(Clone, Debug)]
@@ -103,6 +108,25 @@ pub struct MapMerge {
     pub chain_fit: bool,
     /// Key indicators: (label, before, after), already formatted.
     pub table: Vec<(String, String, String)>,
+}
+
+/// A proposed park under review (`yuanqu proposal --map`), as its sheet shows it.
+#[derive(Clone, Debug)]
+pub struct MapReview {
+    /// The proposed park: its blocks. Its `park_id` must differ from every
+    /// existing park's (an extension keeps the park it extends on the map).
+    pub park: MapPark,
+    /// The title's line under it, e.g. the park id and the date.
+    pub subtitle: String,
+    /// Its overlaps with zones: the zone's class and the intersection, lon/lat.
+    pub conflicts: Vec<(ZoneClass, MultiPolygon<f64>)>,
+    /// The nearest existing parks: closest point on the proposal, on the
+    /// park, and their geodesic distance in metres.
+    pub nearest: Vec<(Coord<f64>, Coord<f64>, f64)>,
+    /// The panel's summary: (key, value) rows, already formatted.
+    pub summary: Vec<(String, String)>,
+    /// One row per block: (block, area, restricted / prohibited), formatted.
+    pub blocks: Vec<(String, String, String)>,
 }
 
 /// Everything a map shows.
@@ -336,7 +360,36 @@ fn sheet_drawn(data: &MapData, merge: &MapMerge, cfg: &MapConfig) -> Result<(Ren
     }
     let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let title = format!("{} {} → {}", data.title, merge.from_park_id, merge.to_park_id);
-    page::draw_twice(cfg, &f, &title, |c, ctx| sheet::draw(c, ctx, data, merge))
+    let Some(spec) = sheet::of_merge(data, merge) else { return Err(MapError::Empty) };
+    page::draw_twice(cfg, &f, &title, |c, ctx| sheet::draw(c, ctx, data, &spec))
+}
+
+/// Draws the sheet of a proposed park under review in memory.
+pub fn render_review_sheet(data: &MapData, review: &MapReview, cfg: &MapConfig) -> Result<RenderedMap, MapError> {
+    Ok(review_drawn(data, review, cfg)?.0)
+}
+
+fn review_drawn(data: &MapData, review: &MapReview, cfg: &MapConfig) -> Result<(RenderedMap, page::Drawn), MapError> {
+    cfg.check()?;
+    if review.park.geom.0.is_empty() {
+        return Err(MapError::Empty);
+    }
+    let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
+    let spec = sheet::of_review(review);
+    page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec))
+}
+
+/// Writes the sheet of a proposed park under review to `png` and `svg`.
+pub fn review_sheet(
+    data: &MapData,
+    review: &MapReview,
+    cfg: &MapConfig,
+    png: &Path,
+    svg: &Path,
+) -> Result<MapSummary, MapError> {
+    let r = render_review_sheet(data, review, cfg)?;
+    write_pair(&r, png, svg)?;
+    Ok(r.summary)
 }
 
 /// Writes the overview map to `png` and `svg`.

@@ -468,6 +468,8 @@ pub(crate) enum Item {
     Zone(ZoneClass),
     /// A line sample with text.
     LineSample(Line, String),
+    /// An area filled and outlined like this, with text.
+    Patch(Fill, Line, String),
     /// An arrow sample with text.
     Arrow(String),
     /// Wrapped small text.
@@ -563,6 +565,14 @@ pub(crate) fn legend(
             Item::LineSample(line, t) => {
                 if let Some(c) = c.as_deref_mut() {
                     c.stroke(&[(sx, mid), (sx + sw, mid)], line);
+                }
+                text(&mut c, t, (text_x, baseline(y)), em, INK);
+            }
+            Item::Patch(fill, line, t) => {
+                let r = Rect::xywh(sx, mid - 2.2 * mm, sw, 4.4 * mm);
+                if let Some(c) = c.as_deref_mut() {
+                    c.fill(&[r.ring()], fill);
+                    square_outline(c, &r, 0.0, line);
                 }
                 text(&mut c, t, (text_x, baseline(y)), em, INK);
             }

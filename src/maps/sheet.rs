@@ -15,32 +15,184 @@ use super::page::{
 use super::projection::{Projection, TransverseMercator};
 use super::render::{Align, Canvas, Fill, Line, Pt, Rgb, TextStyle, WHITE};
 use super::shape::Rect;
-use super::style::{ParkClass, GREY_TEXT, INK, MERGE, OUTSIDE, SOURCE};
-use super::{MapData, MapMerge, MapSummary, ZoneClass};
+use super::style::{ParkClass, GREY_TEXT, INK, MERGE, OUTSIDE, PROPOSED, SOURCE};
+use super::{MapData, MapMerge, MapPark, MapSummary, ZoneClass};
+use geo::{Coord, MultiPolygon};
 
-/// Draws the sheet of `merge`.
-pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMerge) -> Drawn {
+/// The part a park plays on a sheet: its outline, its label and its legend line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Role {
+    /// The park that merges (被整合).
+    Source,
+    /// The park that receives it (承接).
+    Receiver,
+    /// A proposed park under review (`yuanqu proposal`).
+    Proposed,
+}
+
+impl Role {
+    fn line(self, s: &super::style::Scale) -> Line {
+        match self {
+            Role::Source => s.source_line(),
+            Role::Receiver => s.receiver_line(),
+            Role::Proposed => s.proposal_line(),
+        }
+    }
+
+    fn color(self) -> Rgb {
+        match self {
+            Role::Source => SOURCE,
+            Role::Receiver => MERGE,
+            Role::Proposed => PROPOSED,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Role::Source => "被整合：",
+            Role::Receiver => "承接：",
+            Role::Proposed => "拟设：",
+        }
+    }
+
+    fn legend(self) -> &'static str {
+        match self {
+            Role::Source => "被整合园区",
+            Role::Receiver => "承接园区",
+            Role::Proposed => "拟设园区（审查对象）",
+        }
+    }
+}
+
+/// A line between two parks' closest boundary points.
+#[derive(Clone, Debug)]
+pub(crate) struct Link {
+    /// On the park the sheet is about, lon/lat.
+    pub from: Coord<f64>,
+    /// On the other park, lon/lat.
+    pub to: Coord<f64>,
+    /// Geodesic length, metres.
+    pub distance_m: f64,
+}
+
+/// The table of a sheet's panel: three columns, rows that do not fit counted.
+#[derive(Clone, Debug)]
+pub(crate) struct Table {
+    /// Column headings.
+    pub header: (String, String, String),
+    /// Rows, already formatted.
+    pub rows: Vec<(String, String, String)>,
+    /// Shown when there is no row.
+    pub empty: &'static str,
+    /// `(before, after)` the count of rows left off.
+    pub more: (&'static str, &'static str),
+}
+
+/// What a sheet shows beyond the base map (zones, boundaries, other parks).
+#[derive(Clone, Debug)]
+pub(crate) struct Sheet<'a> {
+    /// The parks the sheet is about, drawn last, outlined by role, always named.
+    pub focus: Vec<(&'a MapPark, Role)>,
+    /// Closest-point lines with their lengths.
+    pub links: Vec<Link>,
+    /// The links' legend line.
+    pub link_legend: &'static str,
+    /// Areas filled solid over the zones: the proposal's zone conflicts.
+    pub patches: Vec<(ZoneClass, &'a MultiPolygon<f64>)>,
+    /// Title, and the line under it.
+    pub title: (String, String),
+    /// The panel: a heading and key–value rows.
+    pub summary: (&'static str, Vec<(String, String)>),
+    /// The panel's table, with its heading.
+    pub table: (&'static str, Table),
+}
+
+/// The sheet of a merge; `None` when either park is not in `data`.
+pub(crate) fn of_merge<'a>(data: &'a MapData, merge: &MapMerge) -> Option<Sheet<'a>> {
+    let from = data.parks.iter().find(|p| p.park_id == merge.from_park_id)?;
+    let to = data.parks.iter().find(|p| p.park_id == merge.to_park_id)?;
+    let fclass = ParkClass::of(from);
+    let mut fnote = vec![fclass.short().to_string()];
+    if from.underperforming {
+        fnote.push("低效（E12）".into());
+    }
+    if from.surplus {
+        fnote.push("超出县域园区数量".into());
+    }
+    let rows = vec![
+        ("被整合园区".into(), format!("{}（{}）", display_name(from), from.park_id)),
+        (String::new(), fnote.join("，")),
+        ("承接园区".into(), format!("{}（{}）", display_name(to), to.park_id)),
+        (String::new(), ParkClass::of(to).short().to_string()),
+        ("边界最近距离".into(), distance_zh(merge.distance_m)),
+        ("产业链契合（C2）".into(), if merge.chain_fit { "是".into() } else { "否".into() }),
+    ];
+    Some(Sheet {
+        focus: vec![(from, Role::Source), (to, Role::Receiver)],
+        links: vec![Link { from: merge.from_pt, to: merge.to_pt, distance_m: merge.distance_m }],
+        link_legend: "两园区边界最近点连线",
+        patches: Vec::new(),
+        title: (
+            format!("园区整合建议：{} → {}", display_name(from), display_name(to)),
+            format!("{} → {}　·　制图日期：{}", from.park_id, to.park_id, data.run_date),
+        ),
+        summary: ("整合概要", rows),
+        table: (
+            "主要指标（整合前 → 整合后）",
+            Table {
+                header: ("指标".into(), "整合前".into(), "整合后".into()),
+                rows: merge.table.clone(),
+                empty: "（无指标数据）",
+                more: ("……另有 ", " 项指标未列出（见 indicators.csv）"),
+            },
+        ),
+    })
+}
+
+/// The sheet of a proposed park under review.
+pub(crate) fn of_review(r: &super::MapReview) -> Sheet<'_> {
+    Sheet {
+        focus: vec![(&r.park, Role::Proposed)],
+        links: r.nearest.iter().map(|&(from, to, distance_m)| Link { from, to, distance_m }).collect(),
+        link_legend: "与最近园区的边界最近点连线",
+        patches: r.conflicts.iter().map(|(k, g)| (*k, g)).collect(),
+        title: (format!("拟设园区审查：{}", display_name(&r.park)), r.subtitle.clone()),
+        summary: ("审查概要", r.summary.clone()),
+        table: (
+            "区块",
+            Table {
+                header: ("区块".into(), "面积（亩）".into(), "限制 / 禁止开发区域内（亩）".into()),
+                rows: r.blocks.clone(),
+                empty: "（无区块）",
+                more: ("……另有 ", " 个区块未列出"),
+            },
+        ),
+    }
+}
+
+/// Draws a sheet.
+pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<'_>) -> Drawn {
     let mm = ctx.s.mm;
     let empty = || Drawn { summary: MapSummary::default(), swatches: Vec::new(), view: None };
-    let (Some(from), Some(to)) = (
-        data.parks.iter().find(|p| p.park_id == merge.from_park_id),
-        data.parks.iter().find(|p| p.park_id == merge.to_park_id),
-    ) else {
+    if sheet.focus.is_empty() {
         return empty();
-    };
+    }
     let panel_w = 120.0 * mm;
     let frame =
         Rect { x0: 14.0 * mm, y0: 27.0 * mm, x1: ctx.w - 14.0 * mm - panel_w - 9.0 * mm, y1: ctx.h - 14.0 * mm };
     let panel =
         Rect { x0: frame.x1 + 9.0 * mm, y0: frame.y0 - 1.2 * mm, x1: ctx.w - 14.0 * mm, y1: frame.y1 + 1.2 * mm };
 
-    // The two parks and the closest points, with context around them.
-    let mut ll: Vec<(f64, f64)> = [from, to]
+    // The parks and the closest points, with context around them.
+    let mut ll: Vec<(f64, f64)> = sheet
+        .focus
         .iter()
-        .flat_map(|p| p.geom.0.iter().flat_map(|poly| poly.exterior().0.iter().map(|c| (c.x, c.y))))
+        .flat_map(|(p, _)| p.geom.0.iter().flat_map(|poly| poly.exterior().0.iter().map(|c| (c.x, c.y))))
         .collect();
-    ll.push((merge.from_pt.x, merge.from_pt.y));
-    ll.push((merge.to_pt.x, merge.to_pt.y));
+    for l in &sheet.links {
+        ll.push((l.from.x, l.from.y));
+        ll.push((l.to.x, l.to.y));
+    }
     let (mut lon0, mut lon1, mut lat0, mut lat1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for &(x, y) in &ll {
         (lon0, lon1, lat0, lat1) = (lon0.min(x), lon1.max(x), lat0.min(y), lat1.max(y));
@@ -52,18 +204,15 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
     let ctx_m = (0.35 * b.w().max(b.h())).max(ctx.cfg.sheet_context_m);
     let Some(view) = View::fit_box(proj, b.grow(ctx_m), frame, 0.0, 500.0, center) else { return empty() };
 
-    let in_merge = |id: &str| id == merge.from_park_id || id == merge.to_park_id;
-    let placed = place_parks(ctx, &view, &data.parks, &in_merge);
+    // (the focus parks need not be among data's: a proposal is not)
+    let mut parks: Vec<MapPark> = sheet.focus.iter().map(|(p, _)| (*p).clone()).collect();
+    parks.extend(data.parks.iter().filter(|p| !sheet.focus.iter().any(|(f, _)| f.park_id == p.park_id)).cloned());
+    let in_focus = |id: &str| sheet.focus.iter().any(|(f, _)| f.park_id == id);
+    let placed = place_parks(ctx, &view, &parks, &in_focus);
     let visible: Vec<&Placed> = placed.iter().filter(|p| p.rect.overlaps(&frame)).collect();
-    let role = |id: &str| {
-        if id == merge.from_park_id {
-            1
-        } else if id == merge.to_park_id {
-            2
-        } else {
-            0
-        }
-    };
+    // 0 for the context parks, then the focus parks in order
+    let role = |id: &str| sheet.focus.iter().position(|(f, _)| f.park_id == id).map_or(0, |k| k + 1);
+    let role_of = |id: &str| sheet.focus.iter().find(|(f, _)| f.park_id == id).map(|(_, r)| *r);
 
     // Base, zones, boundaries.
     let league_rings: Vec<Vec<Pt>> = data.leagues.iter().flat_map(|b| view.rings(&b.geom)).collect();
@@ -114,10 +263,11 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
     }
     c.end();
 
-    // Parks: the others first, then the two of the merge; zone hatching over
-    // the park fills, so overlaps show.
+    // Parks: the others first, then the focus parks; zone hatching over the
+    // park fills, so overlaps show.
     let size = ctx.cfg.symbol_size_mm * mm;
-    let mut classes: Vec<ParkClass> = visible.iter().map(|p| p.class).collect();
+    let mut classes: Vec<ParkClass> =
+        visible.iter().filter(|p| role_of(&p.park.park_id) != Some(Role::Proposed)).map(|p| p.class).collect();
     classes.sort();
     classes.dedup();
     let flags = (
@@ -137,14 +287,22 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
         outline_in(c, &frame, rings, &ctx.s.zone_line(*class));
     }
     c.end();
+    let mut patch_classes: Vec<ZoneClass> = sheet.patches.iter().map(|(k, _)| *k).collect();
+    patch_classes.sort_by_key(|k| std::cmp::Reverse(*k == ZoneClass::Prohibited));
+    patch_classes.dedup();
+    if !sheet.patches.is_empty() {
+        c.begin("conflicts");
+        for (class, g) in &sheet.patches {
+            let rings = view.rings(g);
+            fill_in(c, &frame, &rings, &ctx.s.conflict_fill(*class));
+            outline_in(c, &frame, &rings, &ctx.s.zone_line(*class));
+        }
+        c.end();
+    }
     c.begin("park-outlines");
     for p in &draw_order {
         let r = role(&p.park.park_id);
-        let role_line = match r {
-            1 => Some(ctx.s.source_line()),
-            2 => Some(ctx.s.receiver_line()),
-            _ => None,
-        };
+        let role_line = role_of(&p.park.park_id).map(|k| k.line(&ctx.s));
         let mut lines = vec![ctx.s.park_line()];
         if r == 0 && p.park.underperforming {
             lines.push(ctx.s.underperforming_line());
@@ -172,51 +330,57 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
     }
     c.end();
 
-    // The closest-points line.
-    let a = view.px(merge.from_pt.x, merge.from_pt.y);
-    let b = view.px(merge.to_pt.x, merge.to_pt.y);
+    // The closest-points lines.
+    let ends: Vec<(Pt, Pt)> =
+        sheet.links.iter().map(|l| (view.px(l.from.x, l.from.y), view.px(l.to.x, l.to.y))).collect();
     c.begin("closest-points");
     let line = ctx.s.merge_line();
-    path_in(c, &frame, &[a, b], &line);
-    for p in [a, b] {
-        if frame.contains_pt(p) {
-            c.fill(&[circle(p, 0.9 * mm)], &Fill::Solid(MERGE));
-            c.stroke(
-                &{
-                    let mut r = circle(p, 0.9 * mm);
-                    r.push(r[0]);
-                    r
-                },
-                &Line::solid(WHITE, 0.4 * ctx.s.pt),
-            );
+    for &(a, b) in &ends {
+        path_in(c, &frame, &[a, b], &line);
+        for p in [a, b] {
+            if frame.contains_pt(p) {
+                c.fill(&[circle(p, 0.9 * mm)], &Fill::Solid(MERGE));
+                c.stroke(
+                    &{
+                        let mut r = circle(p, 0.9 * mm);
+                        r.push(r[0]);
+                        r
+                    },
+                    &Line::solid(WHITE, 0.4 * ctx.s.pt),
+                );
+            }
         }
     }
     c.end();
 
-    // Labels: the two parks (always), the distance, other parks, counties.
+    // Labels: the focus parks (always), the distances, other parks, counties.
     let north_at = Rect::xywh(frame.x1 - 3.0 * mm - 10.0 * mm, frame.y0 + 3.0 * mm, 10.0 * mm, 22.0 * mm);
     let mut placer = Placer::new(frame.grow(-mm));
     placer.block(north_at);
     for p in &visible {
         placer.block(p.outer());
     }
-    let seg = Rect::around(&[a, b]).unwrap_or(Rect::xywh(a.0, a.1, 0.0, 0.0));
-    let steps = ((b.0 - a.0).hypot(b.1 - a.1) / (2.0 * mm)).ceil().max(1.0) as usize;
-    for k in 0..=steps {
-        let t = k as f64 / steps as f64;
-        placer.block(Rect::xywh(a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t, 0.0, 0.0).grow(1.2 * mm));
+    for &(a, b) in &ends {
+        let steps = ((b.0 - a.0).hypot(b.1 - a.1) / (2.0 * mm)).ceil().max(1.0) as usize;
+        for k in 0..=steps {
+            let t = k as f64 / steps as f64;
+            placer.block(Rect::xywh(a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t, 0.0, 0.0).grow(1.2 * mm));
+        }
     }
     let mut labelled = Vec::new();
     let mut unlabelled = Vec::new();
     let mut missing = Vec::new();
     let rem = 10.0 * ctx.s.pt;
     c.begin("park-names");
-    for (p, text, color) in
-        [(from, format!("被整合：{}", display_name(from)), SOURCE), (to, format!("承接：{}", display_name(to)), MERGE)]
+    for (p, text, color) in sheet.focus.iter().map(|(p, r)| (p, format!("{}{}", r.label(), display_name(p)), r.color()))
     {
         let Some(pl) = placed.iter().find(|q| q.park.park_id == p.park_id) else { continue };
         missing.extend(ctx.font.missing_glyphs(&text));
-        let text = format!("{text}（{}）", pl.class.short());
+        // (a proposal has no grade yet)
+        let text = match role_of(&p.park_id) {
+            Some(Role::Proposed) => text,
+            _ => format!("{text}（{}）", pl.class.short()),
+        };
         let m = ctx.measure(&text, rem);
         let cands = labels::around(&pl.outer().grow(1.2 * mm), m.width, m.ascent + m.descent, 1.0 * mm);
         // These two must be named: if nothing is free, the first place is taken anyway.
@@ -235,23 +399,29 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
         );
         labelled.push(p.park_id.clone());
     }
-    // Distance, by the middle of the line.
-    let dist = if merge.distance_m < 1.0 {
-        "两园区边界相接".to_string()
-    } else {
-        format!("最近距离 {}", distance_zh(merge.distance_m))
-    };
-    let dem = 9.0 * ctx.s.pt;
-    let dm = ctx.measure(&dist, dem);
-    let mid = seg.center();
-    let cands =
-        labels::around(&Rect::xywh(mid.0, mid.1, 0.0, 0.0).grow(1.5 * mm), dm.width, dm.ascent + dm.descent, 0.5 * mm);
-    let r = placer.place(&cands).map(|k| cands[k]).unwrap_or(cands[0]);
-    c.text(
-        &dist,
-        (r.x0, r.y0 + dm.ascent),
-        &TextStyle { em: dem, color: MERGE, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
-    );
+    // Distances, by the middle of each line.
+    for (l, &(a, b)) in sheet.links.iter().zip(&ends) {
+        let dist = if l.distance_m < 1.0 {
+            "两园区边界相接".to_string()
+        } else {
+            format!("最近距离 {}", distance_zh(l.distance_m))
+        };
+        let dem = 9.0 * ctx.s.pt;
+        let dm = ctx.measure(&dist, dem);
+        let mid = Rect::around(&[a, b]).unwrap_or(Rect::xywh(a.0, a.1, 0.0, 0.0)).center();
+        let cands = labels::around(
+            &Rect::xywh(mid.0, mid.1, 0.0, 0.0).grow(1.5 * mm),
+            dm.width,
+            dm.ascent + dm.descent,
+            0.5 * mm,
+        );
+        let r = placer.place(&cands).map(|k| cands[k]).unwrap_or(cands[0]);
+        c.text(
+            &dist,
+            (r.x0, r.y0 + dm.ascent),
+            &TextStyle { em: dem, color: MERGE, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
+        );
+    }
     let em = ctx.cfg.label_size_pt * ctx.s.pt;
     for p in &placed {
         if role(&p.park.park_id) != 0 || !p.rect.overlaps(&frame) {
@@ -297,41 +467,19 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
     north_arrow(c, ctx, (north_at.center().0, north_at.y0 + 1.0 * mm), view.north_angle());
     c.end();
     c.begin("title");
-    let title = format!("园区整合建议：{} → {}", display_name(from), display_name(to));
-    missing.extend(ctx.font.missing_glyphs(&title));
-    title_block(
-        c,
-        ctx,
-        &title,
-        &format!("{} → {}　·　制图日期：{}", from.park_id, to.park_id, data.run_date),
-        7.0 * mm,
-    );
+    missing.extend(ctx.font.missing_glyphs(&sheet.title.0));
+    title_block(c, ctx, &sheet.title.0, &sheet.title.1, 7.0 * mm);
     footer(c, ctx, &data.source_line, frame.x0, panel.x1);
     c.end();
 
     // The panel: summary, indicators, legend.
     c.begin("panel");
     let mut y = panel.y0;
-    y = heading(c, ctx, "整合概要", panel.x0, y);
-    let fclass = ParkClass::of(from);
-    let mut fnote = vec![fclass.short().to_string()];
-    if from.underperforming {
-        fnote.push("低效（E12）".into());
-    }
-    if from.surplus {
-        fnote.push("超出县域园区数量".into());
-    }
-    let rows = [
-        ("被整合园区", format!("{}（{}）", display_name(from), from.park_id)),
-        ("", fnote.join("，")),
-        ("承接园区", format!("{}（{}）", display_name(to), to.park_id)),
-        ("", ParkClass::of(to).short().to_string()),
-        ("边界最近距离", distance_zh(merge.distance_m)),
-        ("产业链契合（C2）", if merge.chain_fit { "是".into() } else { "否".into() }),
-    ];
+    let (summary_heading, rows) = &sheet.summary;
+    y = heading(c, ctx, summary_heading, panel.x0, y);
     let kem = 9.0 * ctx.s.pt;
     let key_w = rows.iter().map(|(k, _)| ctx.measure(k, kem).width).fold(0.0, f64::max) + 4.0 * mm;
-    for (k, v) in &rows {
+    for (k, v) in rows {
         missing.extend(ctx.font.missing_glyphs(v));
         let lines = ctx.wrap(v, kem, panel.w() - key_w);
         let m = ctx.measure("国", kem);
@@ -348,9 +496,13 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
     y += 3.0 * mm;
 
     let mut items = vec![Item::Heading("图  例".into())];
-    items.push(Item::Outline(ctx.s.source_line(), "被整合园区".into()));
-    items.push(Item::Outline(ctx.s.receiver_line(), "承接园区".into()));
-    items.push(Item::LineSample(ctx.s.merge_line(), "两园区边界最近点连线".into()));
+    items.extend(sheet.focus.iter().map(|(_, r)| Item::Outline(r.line(&ctx.s), r.legend().into())));
+    if !sheet.links.is_empty() {
+        items.push(Item::LineSample(ctx.s.merge_line(), sheet.link_legend.into()));
+    }
+    for z in &patch_classes {
+        items.push(Item::Patch(ctx.s.conflict_fill(*z), ctx.s.zone_line(*z), format!("与{}重叠", z.zh())));
+    }
     items.extend(classes.iter().map(|k| Item::Park(*k)));
     if flags.0 {
         items.push(Item::Outline(ctx.s.underperforming_line(), "低效园区（E12）".into()));
@@ -370,8 +522,14 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, merge: &MapMer
     let (lh, _) = legend(None, ctx, &view, &items, (0.0, 0.0), panel.w(), None);
     let legend_at = Rect::xywh(panel.x0, panel.y1 - lh, panel.w(), lh);
 
-    y = heading(c, ctx, "主要指标（整合前 → 整合后）", panel.x0, y);
-    table(c, ctx, &merge.table, Rect { x0: panel.x0, y0: y, x1: panel.x1, y1: legend_at.y0 - 4.0 * mm }, &mut missing);
+    y = heading(c, ctx, sheet.table.0, panel.x0, y);
+    table(
+        c,
+        ctx,
+        &sheet.table.1,
+        Rect { x0: panel.x0, y0: y, x1: panel.x1, y1: legend_at.y0 - 4.0 * mm },
+        &mut missing,
+    );
     let swatches = legend_box(c, ctx, &view, &items, &legend_at, None);
     c.end();
 
@@ -403,19 +561,15 @@ fn heading(c: &mut dyn Canvas, ctx: &Ctx, text: &str, x: f64, y: f64) -> f64 {
 }
 
 /// The indicator table in `r`: rows that do not fit are counted in a last line.
-fn table(c: &mut dyn Canvas, ctx: &Ctx, rows: &[(String, String, String)], r: Rect, missing: &mut Vec<char>) {
+fn table(c: &mut dyn Canvas, ctx: &Ctx, t: &Table, r: Rect, missing: &mut Vec<char>) {
     let mm = ctx.s.mm;
+    let rows = &t.rows;
     if rows.is_empty() {
         let em = 8.5 * ctx.s.pt;
-        c.text(
-            "（无指标数据）",
-            (r.x0, r.y0 + em),
-            &TextStyle { em, color: GREY_TEXT, halo: None, align: Align::Left },
-        );
+        c.text(t.empty, (r.x0, r.y0 + em), &TextStyle { em, color: GREY_TEXT, halo: None, align: Align::Left });
         return;
     }
-    let header = ("指标".to_string(), "整合前".to_string(), "整合后".to_string());
-    let all: Vec<&(String, String, String)> = std::iter::once(&header).chain(rows).collect();
+    let all: Vec<&(String, String, String)> = std::iter::once(&t.header).chain(rows).collect();
     // The largest size (8.5 pt down to 6 pt) at which the columns fit the width.
     let mut em = 8.5 * ctx.s.pt;
     let pad = 2.0 * mm;
@@ -460,9 +614,9 @@ fn table(c: &mut dyn Canvas, ctx: &Ctx, rows: &[(String, String, String)], r: Re
     }
     c.stroke(&[(r.x0, r.y0), (r.x1, r.y0)], &Line::solid(INK, 0.8 * ctx.s.pt));
     if shown < all.len() {
-        let t = format!("……另有 {} 项指标未列出（见 indicators.csv）", all.len() - shown);
+        let note = format!("{}{}{}", t.more.0, all.len() - shown, t.more.1);
         c.text(
-            &t,
+            &note,
             (r.x0 + pad, y + m.ascent + 1.0 * mm),
             &TextStyle { em, color: GREY_TEXT, halo: None, align: Align::Left },
         );

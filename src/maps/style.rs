@@ -218,12 +218,28 @@ impl Scale {
     pub fn receiver_line(&self) -> Line {
         Line::solid(MERGE, 2.2 * self.pt)
     }
+
+    /// Outline of a proposed park under review, on its sheet.
+    pub fn proposal_line(&self) -> Line {
+        Line { color: PROPOSED, width: 2.2 * self.pt, dash: vec![3.0 * self.mm, 0.8 * self.mm] }
+    }
+
+    /// A proposed block's overlap with a zone of `class`: solid, in the
+    /// class's ink, so it stands out of the zone's hatching.
+    pub fn conflict_fill(&self, class: ZoneClass) -> Fill {
+        match self.zone_fill(class) {
+            Fill::Hatch { ink, .. } => Fill::Solid(ink),
+            f => f,
+        }
+    }
 }
 
 /// Merge arrows, receivers.
 pub(crate) const MERGE: Rgb = Rgb(31, 78, 156);
 /// The park that merges, on a sheet.
 pub(crate) const SOURCE: Rgb = Rgb(194, 24, 91);
+/// A proposed park under review, on its sheet.
+pub(crate) const PROPOSED: Rgb = Rgb(0, 121, 107);
 /// Outside the mapped leagues.
 pub(crate) const OUTSIDE: Rgb = Rgb(238, 238, 238);
 /// Text.

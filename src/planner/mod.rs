@@ -77,6 +77,8 @@ pub enum PlanError {
     Usage(String),
     /// The conflicts file could not be written.
     Write(WriteError),
+    /// The review sheet (`--map`) could not be drawn or written.
+    Map(crate::maps::MapError),
 }
 
 impl fmt::Display for PlanError {
@@ -93,6 +95,7 @@ impl fmt::Display for PlanError {
             }
             PlanError::Usage(m) => f.write_str(m),
             PlanError::Write(e) => e.fmt(f),
+            PlanError::Map(e) => e.fmt(f),
         }
     }
 }

@@ -70,6 +70,8 @@ pub struct ProposalOptions {
     pub proposal_layer: Option<String>,
     /// Write the zone conflicts (the intersections) to this GeoJSON file.
     pub conflicts: Option<PathBuf>,
+    /// Draw the review sheet to this PNG, and the SVG beside it.
+    pub map: Option<PathBuf>,
 }
 
 /// The existing parks and zones a proposal is checked against.
@@ -229,20 +231,106 @@ pub struct ProposalReport {
     pub findings: Vec<Finding>,
     /// The worst of them.
     pub verdict: Verdict,
+    /// The proposed blocks, lon/lat (for the review sheet).
+    #[serde(skip)]
+    pub geom: MultiPolygon<f64>,
 }
 
 /// Runs `yuanqu proposal`: reads the layers and the proposal, checks it, and
 /// writes the conflicts file when asked.
 pub fn check(o: &ProposalOptions) -> Result<ProposalReport, PlanError> {
     let req = o.inputs.request()?;
-    let analysis = pipeline::run(&req)?;
+    // the review sheet shows the existing parks graded, as analyze's maps do
+    let run_date = crate::commands::timestamp()[..10].to_owned();
+    let (analysis, map_data) = match &o.map {
+        Some(_) => {
+            let (a, ev, plan) = crate::commands::run_all(&req)?;
+            let data = crate::output::map_data::graded(&a, &ev, &plan, &run_date);
+            (a, Some(data))
+        }
+        None => (pipeline::run(&req)?, None),
+    };
     let src = Source::new(o.proposal.clone(), o.proposal_layer.clone(), "--proposal-layer");
     let (blocks, load_findings) = load(&src, &req.config, req.crs.clone(), req.repair)?;
     let report = assess(&Existing::of(&analysis), blocks, load_findings, &req.config, &src.location);
     if let Some(path) = &o.conflicts {
         write_conflicts(path, &report)?;
     }
+    if let (Some(png), Some(data)) = (&o.map, &map_data) {
+        let svg = png.with_extension("svg");
+        let review = review(&report, &run_date);
+        crate::maps::review_sheet(data, &review, &req.config.maps, png, &svg).map_err(PlanError::Map)?;
+    }
     Ok(report)
+}
+
+/// The review sheet's content: the proposal, its conflicts, the nearest
+/// parks of its county (else of its league), the verdict and its blocks.
+pub fn review(r: &ProposalReport, run_date: &str) -> crate::maps::MapReview {
+    use crate::maps::{MapPark, ZoneClass};
+    let name = r.park_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| r.park_id.clone());
+    let park = MapPark {
+        // (an extension's existing park keeps its own id on the map)
+        park_id: format!("{}（拟）", r.park_id),
+        name: name.clone(),
+        geom: r.geom.clone(),
+        grade: None,
+        underperforming: false,
+        surplus: false,
+        in_scope: r.in_scope,
+    };
+    let class = |c: &Conflict| if c.zone_class == "prohibited" { ZoneClass::Prohibited } else { ZoneClass::Restricted };
+    let near = if r.nearest_in_county.is_empty() { &r.nearest_in_league } else { &r.nearest_in_county };
+    let pt = |p: [f64; 2]| geo::Coord { x: p[0], y: p[1] };
+    let sum = |f: fn(&ProposedBlock) -> f64| r.blocks.iter().map(f).sum::<f64>();
+    let mu = |x: f64| format!("{x:.2} 亩");
+    let verdict = match r.verdict {
+        Verdict::Compliant => "符合",
+        Verdict::Warnings => "基本符合，有须说明的事项",
+        Verdict::Violations => "不符合",
+    };
+    let rules: BTreeSet<&str> = r.findings.iter().filter(|f| f.severity <= Severity::Warning).map(|f| f.rule).collect();
+    let mut summary =
+        vec![("拟设园区".to_string(), format!("{name}（{}）", r.park_id)), ("审查结论".into(), verdict.to_string())];
+    if !rules.is_empty() {
+        summary.push(("涉及条款".into(), rules.into_iter().collect::<Vec<_>>().join("、")));
+    }
+    if let Some(e) = &r.extends {
+        summary.push(("扩区".into(), format!("现有园区 {e} 的新区块")));
+    }
+    let county = r.county_name.clone().or(r.county_adcode.clone()).unwrap_or_else(|| "未知".into());
+    summary.push(("所在旗县".into(), county));
+    summary.push(("区块 / 面积".into(), format!("{} 个，{}", r.blocks.len(), mu(r.area_mu))));
+    summary.push(("禁止开发区域内（Z2）".into(), mu(sum(|b| b.prohibited_mu))));
+    summary.push(("限制开发区域内（Z1）".into(), mu(sum(|b| b.restricted_mu))));
+    if let Some(q) = &r.quota {
+        summary.push((
+            format!("旗县园区数量（{}）", q.rule),
+            format!("加上本园区 {} 个，允许 {} 个", q.with_proposal, q.allowed),
+        ));
+    }
+    if let Some(n) = near.first() {
+        let who = n.park_name.clone().unwrap_or_else(|| n.park_id.clone());
+        summary.push(("最近园区".into(), format!("{who}，{}", crate::maps::distance_zh(n.distance_m))));
+    }
+    crate::maps::MapReview {
+        park,
+        subtitle: format!("{}　·　制图日期：{run_date}", r.park_id),
+        conflicts: r.conflicts.iter().map(|c| (class(c), c.geom.clone())).collect(),
+        nearest: near.iter().map(|n| (pt(n.on_proposal), pt(n.on_park), n.distance_m)).collect(),
+        summary,
+        blocks: r
+            .blocks
+            .iter()
+            .map(|b| {
+                (
+                    b.block_id.clone(),
+                    format!("{:.2}", b.area_mu),
+                    format!("{:.2} / {:.2}", b.restricted_mu, b.prohibited_mu),
+                )
+            })
+            .collect(),
+    }
 }
 
 /// Reads the proposal with the parks layer's loader, validation and field
@@ -411,6 +499,7 @@ pub fn assess(
         nearest_in_league,
         findings,
         verdict,
+        geom: MultiPolygon(blocks.iter().flat_map(|b| b.geom.0.iter().cloned()).collect()),
     }
 }
 
@@ -461,6 +550,7 @@ fn empty_report(file: &str) -> ProposalReport {
         nearest_in_league: Vec::new(),
         findings: Vec::new(),
         verdict: Verdict::Compliant,
+        geom: MultiPolygon(Vec::new()),
     }
 }
 

@@ -523,3 +523,40 @@ fn a_proposal_over_an_existing_park_is_a_d12_warning() {
     assert_eq!(r["extends"], "P3");
     assert!(!serious(&r).iter().any(|(rule, _)| rule == "D12"), "{:?}", serious(&r));
 }
+
+/// `--map` draws the review sheet: a PNG of the configured size and an SVG
+/// whose text names the proposal, its verdict, its conflicts and its blocks.
+#[test]
+fn a_proposal_map_is_a_png_and_an_svg_of_the_review() {
+    let demo = root().join("layers").join("demo");
+    let t = tmp();
+    let p = t.path().join("p.geojson");
+    // in 东胜区, east of P0001, inside prohibited zones (Z000020 whole, Z000212 in part)
+    write_fc(
+        &p,
+        &[(&feature_props("N", "N-1", "150602", "自治区级工业园区", "新材料"), &rect(109.325, 39.905, 109.34, 39.915))],
+    );
+    let png = t.path().join("sheets").join("review.png");
+    let args = ["proposal", p.to_str().unwrap(), "--layers", demo.to_str().unwrap(), "--map", png.to_str().unwrap()];
+    let text = yuanqu_ok(&args, 1);
+    assert!(text.contains("review sheet:") && text.contains("review.svg"), "{text}");
+    let bytes = std::fs::read(&png).expect("the PNG");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let (w, h) =
+        (u32::from_be_bytes(bytes[16..20].try_into().unwrap()), u32::from_be_bytes(bytes[20..24].try_into().unwrap()));
+    assert_eq!((w, h), (2480, 1754), "A3 at 150 dpi by default");
+    let svg = std::fs::read_to_string(png.with_extension("svg")).expect("the SVG");
+    for t in ["拟设园区审查：N", "不符合", "与禁止开发区域重叠", "N-1", "图  例"] {
+        assert!(svg.contains(t), "{t} not in the SVG");
+    }
+    // the same proposal without --map gives the same verdict and findings
+    let r = check_json(&p, &demo, &[], 1);
+    assert!(r["conflicts"].as_array().unwrap().iter().any(|c| c["zone_class"] == "prohibited"));
+    // a map that cannot be written is exit 2, naming the file
+    let blocked = t.path().join("file");
+    std::fs::write(&blocked, "").unwrap();
+    let bad = blocked.join("review.png");
+    let args = ["proposal", p.to_str().unwrap(), "--layers", demo.to_str().unwrap(), "--map", bad.to_str().unwrap()];
+    let e = yuanqu_ok(&args, 2);
+    assert!(e.contains("review.png") && e.contains("cannot be written"), "{e}");
+}
