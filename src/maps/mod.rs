@@ -9,7 +9,7 @@
 //! - [`proposal_sheet`]: one merge, zoomed to the two parks with context,
 //!   the zones near them, the line between their closest boundary points with
 //!   its length, and a table of indicators before and after.
-//! - [`review_sheet`]: a proposed park under review (`yuanqu proposal`):
+//! - [`render_review_sheet`]: a proposed park under review (`yuanqu proposal`):
 //!   its blocks, their overlaps with zones filled solid, the nearest
 //!   existing parks with the closest-point lines, the verdict and a table
 //!   of the blocks.
@@ -379,24 +379,9 @@ fn review_drawn(data: &MapData, review: &MapReview, cfg: &MapConfig) -> Result<(
     page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec))
 }
 
-/// Writes the sheet of a proposed park under review to `png` and `svg`.
-pub fn review_sheet(
-    data: &MapData,
-    review: &MapReview,
-    cfg: &MapConfig,
-    png: &Path,
-    svg: &Path,
-) -> Result<MapSummary, MapError> {
-    let r = render_review_sheet(data, review, cfg)?;
-    write_pair(&r, png, svg)?;
-    Ok(r.summary)
-}
-
 /// Writes the overview map to `png` and `svg`.
 pub fn overview(data: &MapData, cfg: &MapConfig, png: &Path, svg: &Path) -> Result<MapSummary, MapError> {
-    let r = render_overview(data, cfg)?;
-    write_pair(&r, png, svg)?;
-    Ok(r.summary)
+    render_overview(data, cfg)?.write(png, svg)
 }
 
 /// Writes the proposal sheet of `merge` to `png` and `svg`.
@@ -407,12 +392,18 @@ pub fn proposal_sheet(
     png: &Path,
     svg: &Path,
 ) -> Result<MapSummary, MapError> {
-    let r = render_proposal_sheet(data, merge, cfg)?;
-    write_pair(&r, png, svg)?;
-    Ok(r.summary)
+    render_proposal_sheet(data, merge, cfg)?.write(png, svg)
 }
 
-/// Writes both files, each through a temporary file renamed into place.
+impl RenderedMap {
+    /// Writes the PNG to `png` and the SVG to `svg`, each through a
+    /// temporary file renamed into place; returns what was drawn.
+    pub fn write(self, png: &Path, svg: &Path) -> Result<MapSummary, MapError> {
+        write_pair(&self, png, svg)?;
+        Ok(self.summary)
+    }
+}
+
 fn write_pair(r: &RenderedMap, png: &Path, svg: &Path) -> Result<(), MapError> {
     for (path, bytes) in [(png, r.png.as_slice()), (svg, r.svg.as_bytes())] {
         let err = |e: std::io::Error| MapError::Write { path: path.to_path_buf(), message: e.to_string() };

@@ -259,7 +259,9 @@ pub fn check(o: &ProposalOptions) -> Result<ProposalReport, PlanError> {
     if let (Some(png), Some(data)) = (&o.map, &map_data) {
         let svg = png.with_extension("svg");
         let review = review(&report, &run_date);
-        crate::maps::review_sheet(data, &review, &req.config.maps, png, &svg).map_err(PlanError::Map)?;
+        crate::maps::render_review_sheet(data, &review, &req.config.maps)
+            .and_then(|r| r.write(png, &svg))
+            .map_err(PlanError::Map)?;
     }
     Ok(report)
 }
