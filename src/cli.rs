@@ -231,12 +231,30 @@ fn print_summary(o: &commands::Outcome) {
         acc.zones_rejected,
         a.zoning.overlaps.len()
     );
-    println!("findings: {v} violations, {w} warnings, {i} info");
-    for f in a.findings.iter().filter(|f| f.severity == Severity::Violation).take(5) {
-        println!("  {f}");
+    if acc.zones_structure_only > 0 {
+        println!(
+            "  ({} zones far from every block were checked for structure only: validate_far_zones = false)",
+            acc.zones_structure_only
+        );
     }
-    if v > 5 {
-        println!("  … {} more violations in findings.csv", v - 5);
+    println!("findings: {v} violations, {w} warnings, {i} info");
+    // the first five, each said once (a county's L1 is a finding of each
+    // of its parks, with the same words)
+    let mut said: Vec<String> = Vec::new();
+    let mut shown = 0;
+    for f in a.findings.iter().filter(|f| f.severity == Severity::Violation) {
+        let line = f.to_string();
+        if !said.contains(&line) {
+            if said.len() == 5 {
+                break;
+            }
+            println!("  {line}");
+            said.push(line);
+        }
+        shown += 1;
+    }
+    if v > shown {
+        println!("  … {} more violations in findings.csv", v - shown);
     }
     if let Some(dir) = o.written.first().and_then(|p| p.parent()) {
         println!("wrote {} files to {}", o.written.len(), dir.display());
