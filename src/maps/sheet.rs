@@ -214,18 +214,23 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     let role = |id: &str| sheet.focus.iter().position(|(f, _)| f.park_id == id).map_or(0, |k| k + 1);
     let role_of = |id: &str| sheet.focus.iter().find(|(f, _)| f.park_id == id).map(|(_, r)| *r);
 
-    // Base, zones, boundaries.
-    let league_rings: Vec<Vec<Pt>> = data.leagues.iter().flat_map(|b| view.rings(&b.geom)).collect();
+    // Base, zones, boundaries. Only what lies near the sheet is projected: a
+    // visible point lies within the frame's diagonal (in metres) of the
+    // parks, so a lon/lat box that much larger holds every zone and boundary
+    // that can show (and every ring that can enclose the frame).
+    let near = lon_lat_reach((lon0, lat0, lon1, lat1), frame.w().hypot(frame.h()) / view.scale);
+    let is_near = |g: &MultiPolygon<f64>| {
+        geo::BoundingRect::bounding_rect(g).is_some_and(|b| geo::Intersects::intersects(&b, &near))
+    };
+    let leagues: Vec<Vec<Vec<Pt>>> =
+        data.leagues.iter().filter(|b| is_near(&b.geom)).map(|b| view.rings(&b.geom)).collect();
     c.begin("base");
-    if !league_rings.is_empty() {
+    if !data.leagues.is_empty() {
         c.fill(&[frame.ring()], &Fill::Solid(OUTSIDE));
+        let league_rings: Vec<Vec<Pt>> = leagues.iter().flatten().cloned().collect();
         fill_in(c, &frame, &league_rings, &Fill::Solid(WHITE));
     }
     c.end();
-    // only zones near the sheet are projected: a visible point lies within
-    // the frame's diagonal (in metres) of the parks, so a lon/lat box that
-    // much larger holds every zone that can show
-    let near = lon_lat_reach((lon0, lat0, lon1, lat1), frame.w().hypot(frame.h()) / view.scale);
     let zone_rings: Vec<(ZoneClass, Vec<Vec<Pt>>)> = [ZoneClass::Restricted, ZoneClass::Prohibited]
         .iter()
         .flat_map(|&class| data.zones.iter().filter(move |z| z.class == class).map(move |z| (class, z)))
@@ -249,6 +254,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     let county_rings: Vec<County> = data
         .counties
         .iter()
+        .filter(|b| is_near(&b.geom))
         .map(|b| (b, view.rings(&b.geom)))
         .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|bb| bb.overlaps(&frame)))
         .map(|(b, r)| (b.name.clone(), r, inside_point(&b.geom)))
@@ -258,8 +264,8 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     }
     c.end();
     c.begin("leagues");
-    for b in &data.leagues {
-        outline_in(c, &frame, &view.rings(&b.geom), &ctx.s.league_line());
+    for rings in &leagues {
+        outline_in(c, &frame, rings, &ctx.s.league_line());
     }
     c.end();
 
