@@ -89,6 +89,20 @@ pub struct MapBoundary {
     pub name: String,
     /// Lon/lat.
     pub geom: MultiPolygon<f64>,
+    /// Where its name goes, found once: every sheet asks again.
+    label_at: std::sync::OnceLock<Option<(f64, f64)>>,
+}
+
+impl MapBoundary {
+    /// A boundary and its name.
+    pub fn new(name: String, geom: MultiPolygon<f64>) -> MapBoundary {
+        MapBoundary { name, geom, label_at: std::sync::OnceLock::new() }
+    }
+
+    /// A point inside it (lon/lat), for its name; the box centre if it has none.
+    pub(crate) fn label_point(&self) -> Option<(f64, f64)> {
+        *self.label_at.get_or_init(|| overview_map::inside_point(&self.geom))
+    }
 }
 
 /// A proposed merge.

@@ -384,7 +384,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData) -> Drawn {
     let mut named_leagues: Vec<&MapBoundary> = data.leagues.iter().collect();
     named_leagues.sort_by(|a, b| a.name.cmp(&b.name));
     for b in named_leagues {
-        let Some((x, y)) = inside_point(&b.geom) else { continue };
+        let Some((x, y)) = b.label_point() else { continue };
         missing.extend(ctx.font.missing_glyphs(&b.name));
         const OFFSETS: [(f64, f64); 7] =
             [(0.0, 0.0), (0.0, 1.3), (0.0, -1.3), (0.7, 0.0), (-0.7, 0.0), (0.0, 2.6), (0.0, -2.6)];

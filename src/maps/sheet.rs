@@ -7,7 +7,7 @@
 //! indicators before and after the merge.
 
 use super::labels::{self, Placer};
-use super::overview_map::{inside_point, place_parks, Placed};
+use super::overview_map::{place_parks, Placed};
 use super::page::{
     circle, distance_zh, fill_in, footer, frame_group, graticule, legend, legend_box, north_arrow, outline_in,
     park_symbol, path_in, place_name, square_outline, title_block, Ctx, Drawn, Item, View,
@@ -203,10 +203,20 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     let Some(b) = Rect::around(&projected) else { return empty() };
     let ctx_m = (0.35 * b.w().max(b.h())).max(ctx.cfg.sheet_context_m);
     let Some(view) = View::fit_box(proj, b.grow(ctx_m), frame, 0.0, 500.0, center) else { return empty() };
+    // Only what lies near the sheet is projected and placed: a visible point
+    // lies within the frame's diagonal (in metres) of the focus, so a
+    // lon/lat box that much larger holds every park, zone and boundary that
+    // can show (and every ring that can enclose the frame). A park outside
+    // it cannot even push a visible park's symbol aside.
+    let near = lon_lat_reach((lon0, lat0, lon1, lat1), frame.w().hypot(frame.h()) / view.scale);
+    let is_near = |g: &MultiPolygon<f64>| {
+        geo::BoundingRect::bounding_rect(g).is_some_and(|b| geo::Intersects::intersects(&b, &near))
+    };
 
     // (the focus parks need not be among data's: a proposal is not)
     let mut parks: Vec<MapPark> = sheet.focus.iter().map(|(p, _)| (*p).clone()).collect();
-    parks.extend(data.parks.iter().filter(|p| !sheet.focus.iter().any(|(f, _)| f.park_id == p.park_id)).cloned());
+    let context = |p: &&MapPark| !sheet.focus.iter().any(|(f, _)| f.park_id == p.park_id) && is_near(&p.geom);
+    parks.extend(data.parks.iter().filter(context).cloned());
     let in_focus = |id: &str| sheet.focus.iter().any(|(f, _)| f.park_id == id);
     let placed = place_parks(ctx, &view, &parks, &in_focus);
     let visible: Vec<&Placed> = placed.iter().filter(|p| p.rect.overlaps(&frame)).collect();
@@ -214,14 +224,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     let role = |id: &str| sheet.focus.iter().position(|(f, _)| f.park_id == id).map_or(0, |k| k + 1);
     let role_of = |id: &str| sheet.focus.iter().find(|(f, _)| f.park_id == id).map(|(_, r)| *r);
 
-    // Base, zones, boundaries. Only what lies near the sheet is projected: a
-    // visible point lies within the frame's diagonal (in metres) of the
-    // parks, so a lon/lat box that much larger holds every zone and boundary
-    // that can show (and every ring that can enclose the frame).
-    let near = lon_lat_reach((lon0, lat0, lon1, lat1), frame.w().hypot(frame.h()) / view.scale);
-    let is_near = |g: &MultiPolygon<f64>| {
-        geo::BoundingRect::bounding_rect(g).is_some_and(|b| geo::Intersects::intersects(&b, &near))
-    };
+    // Base, zones, boundaries.
     let leagues: Vec<Vec<Vec<Pt>>> =
         data.leagues.iter().filter(|b| is_near(&b.geom)).map(|b| view.rings(&b.geom)).collect();
     c.begin("base");
@@ -257,7 +260,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
         .filter(|b| is_near(&b.geom))
         .map(|b| (b, view.rings(&b.geom)))
         .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|bb| bb.overlaps(&frame)))
-        .map(|(b, r)| (b.name.clone(), r, inside_point(&b.geom)))
+        .map(|(b, r)| (b.name.clone(), r, b.label_point()))
         .collect();
     for (_, rings, _) in &county_rings {
         outline_in(c, &frame, rings, &ctx.s.county_line());

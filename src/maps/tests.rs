@@ -54,10 +54,10 @@ fn synthetic() -> MapData {
             MapZone::new(ZoneClass::Restricted, mp(rect(111.3, 40.8, 111.45, 40.9))),
         ],
         counties: vec![
-            MapBoundary { name: "西县".into(), geom: mp(rect(110.9, 40.55, 111.2, 40.95)) },
-            MapBoundary { name: "东县".into(), geom: mp(rect(111.2, 40.55, 111.5, 40.95)) },
+            MapBoundary::new("西县".into(), mp(rect(110.9, 40.55, 111.2, 40.95))),
+            MapBoundary::new("东县".into(), mp(rect(111.2, 40.55, 111.5, 40.95))),
         ],
-        leagues: vec![MapBoundary { name: "测试市".into(), geom: mp(rect(110.9, 40.55, 111.5, 40.95)) }],
+        leagues: vec![MapBoundary::new("测试市".into(), mp(rect(110.9, 40.55, 111.5, 40.95)))],
         merges: vec![merge()],
     }
 }
@@ -519,11 +519,11 @@ mod demo {
             .collect();
         let counties = read(&layers.join("counties.geojson"))
             .into_iter()
-            .map(|(p, g)| MapBoundary { name: s(&p, "name"), geom: g })
+            .map(|(p, g)| MapBoundary::new(s(&p, "name"), g))
             .collect();
         let leagues = read(&root.join("../shared/data/inner_mongolia_leagues.geojson"))
             .into_iter()
-            .map(|(p, g)| MapBoundary { name: s(&p, "name"), geom: g })
+            .map(|(p, g)| MapBoundary::new(s(&p, "name"), g))
             .collect();
         MapData {
             title: "内蒙古自治区工业园区评价与整合建议图（示例数据）".into(),

@@ -36,7 +36,7 @@ pub fn context(a: &Analysis, run_date: &str) -> MapData {
     let counties: Vec<MapBoundary> = a
         .counties
         .iter()
-        .map(|c| MapBoundary { name: c.name.clone().unwrap_or_else(|| c.adcode.clone()), geom: c.geom.clone() })
+        .map(|c| MapBoundary::new(c.name.clone().unwrap_or_else(|| c.adcode.clone()), c.geom.clone()))
         .collect();
     // leagues: the union of their counties (the counties form a coverage)
     let mut by_league: BTreeMap<(String, String), Vec<&geo::MultiPolygon<f64>>> = BTreeMap::new();
@@ -47,7 +47,7 @@ pub fn context(a: &Analysis, run_date: &str) -> MapData {
     }
     let leagues = by_league
         .into_iter()
-        .map(|((_, name), parts)| MapBoundary { name, geom: crate::geom::overlay::union_all(parts) })
+        .map(|((_, name), parts)| MapBoundary::new(name, crate::geom::overlay::union_all(parts)))
         .collect();
     MapData {
         title: "工业园区评价与整合建议图".into(),
