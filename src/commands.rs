@@ -455,12 +455,17 @@ fn maps_stage(
     let overview = crate::maps::render_overview(data, cfg).map_err(CommandError::Maps)?;
     out.write("map.png", |w| w.write_all(&overview.png))?;
     out.write("map.svg", |w| w.write_all(overview.svg.as_bytes()))?;
-    let sheets: Vec<Result<crate::maps::RenderedMap, crate::maps::MapError>> =
-        data.merges.par_iter().map(|m| crate::maps::render_proposal_sheet(data, m, cfg)).collect();
-    for (m, sheet) in data.merges.iter().zip(sheets) {
-        let sheet = sheet.map_err(CommandError::Maps)?;
-        out.write(&format!("maps/{}.png", m.from_park_id), |w| w.write_all(&sheet.png))?;
-        out.write(&format!("maps/{}.svg", m.from_park_id), |w| w.write_all(sheet.svg.as_bytes()))?;
+    // drawn in parallel a few at a time and written at once: a national
+    // run's sheets are gigabytes, never all in memory
+    let batch = 4 * rayon::current_num_threads();
+    for merges in data.merges.chunks(batch) {
+        let sheets: Vec<Result<crate::maps::RenderedMap, crate::maps::MapError>> =
+            merges.par_iter().map(|m| crate::maps::render_proposal_sheet(data, m, cfg)).collect();
+        for (m, sheet) in merges.iter().zip(sheets) {
+            let sheet = sheet.map_err(CommandError::Maps)?;
+            out.write(&format!("maps/{}.png", m.from_park_id), |w| w.write_all(&sheet.png))?;
+            out.write(&format!("maps/{}.svg", m.from_park_id), |w| w.write_all(sheet.svg.as_bytes()))?;
+        }
     }
     Ok(data.merges.len())
 }
