@@ -375,7 +375,8 @@ fn sheet_drawn(data: &MapData, merge: &MapMerge, cfg: &MapConfig) -> Result<(Ren
     let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let title = format!("{} {} → {}", data.title, merge.from_park_id, merge.to_park_id);
     let Some(spec) = sheet::of_merge(data, merge) else { return Err(MapError::Empty) };
-    page::draw_twice(cfg, &f, &title, |c, ctx| sheet::draw(c, ctx, data, &spec))
+    let memo = sheet::Memo::default();
+    page::draw_twice(cfg, &f, &title, |c, ctx| sheet::draw(c, ctx, data, &spec, &memo))
 }
 
 /// Draws the sheet of a proposed park under review in memory.
@@ -390,7 +391,8 @@ fn review_drawn(data: &MapData, review: &MapReview, cfg: &MapConfig) -> Result<(
     }
     let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let spec = sheet::of_review(review);
-    page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec))
+    let memo = sheet::Memo::default();
+    page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec, &memo))
 }
 
 /// Writes the overview map to `png` and `svg`.

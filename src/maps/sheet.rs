@@ -170,8 +170,30 @@ pub(crate) fn of_review(r: &super::MapReview) -> Sheet<'_> {
     }
 }
 
-/// Draws a sheet.
-pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<'_>) -> Drawn {
+/// What the first of a sheet's two drawings (PNG, then SVG) projected, for
+/// the second: both draw the same page, and the zones near a sheet are most
+/// of its projecting.
+#[derive(Default)]
+pub(crate) struct Memo {
+    zones: std::cell::RefCell<Option<ZoneRings>>,
+}
+
+type ZoneRings = Vec<(ZoneClass, Vec<Vec<Pt>>)>;
+
+impl Memo {
+    /// The zones' rings: computed by `f` the first time, kept for the second.
+    fn zones(&self, f: impl FnOnce() -> ZoneRings) -> ZoneRings {
+        if let Some(z) = self.zones.borrow_mut().take() {
+            return z;
+        }
+        let z = f();
+        *self.zones.borrow_mut() = Some(z.clone());
+        z
+    }
+}
+
+/// Draws a sheet (`memo` shared by its two drawings).
+pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<'_>, memo: &Memo) -> Drawn {
     let mm = ctx.s.mm;
     let empty = || Drawn { summary: MapSummary::default(), swatches: Vec::new(), view: None };
     if sheet.focus.is_empty() {
@@ -234,13 +256,15 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
         fill_in(c, &frame, &league_rings, &Fill::Solid(WHITE));
     }
     c.end();
-    let zone_rings: Vec<(ZoneClass, Vec<Vec<Pt>>)> = [ZoneClass::Restricted, ZoneClass::Prohibited]
-        .iter()
-        .flat_map(|&class| data.zones.iter().filter(move |z| z.class == class).map(move |z| (class, z)))
-        .filter(|(_, z)| z.bbox.is_some_and(|b| geo::Intersects::intersects(&b, &near)))
-        .map(|(class, z)| (class, view.rings(&z.geom)))
-        .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|b| b.overlaps(&frame)))
-        .collect();
+    let zone_rings = memo.zones(|| {
+        [ZoneClass::Restricted, ZoneClass::Prohibited]
+            .iter()
+            .flat_map(|&class| data.zones.iter().filter(move |z| z.class == class).map(move |z| (class, z)))
+            .filter(|(_, z)| z.bbox.is_some_and(|b| geo::Intersects::intersects(&b, &near)))
+            .map(|(class, z)| (class, view.rings(&z.geom)))
+            .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|b| b.overlaps(&frame)))
+            .collect()
+    });
     let mut zone_classes: Vec<ZoneClass> = zone_rings.iter().map(|(c, _)| *c).collect();
     zone_classes.dedup();
     c.begin("zones-ground");
