@@ -129,28 +129,59 @@ fn write_positions<'c>(out: &mut Vec<u8>, coords: impl Iterator<Item = &'c Coord
     out.push(b'[');
     for (i, c) in coords.enumerate() {
         out.extend_from_slice(if i > 0 { b",[" } else { b"[" });
-        write_f64(out, coord(c.x))?;
+        write_coord(out, c.x)?;
         out.push(b',');
-        write_f64(out, coord(c.y))?;
+        write_coord(out, c.y)?;
         out.push(b']');
     }
     out.push(b']');
     Ok(())
 }
 
-/// A lon/lat coordinate rounded to [`COORD_DECIMALS`]: the rounded scaled
-/// value is an integer below 2^53 (exact), and the division is correctly
-/// rounded, so the result is the double nearest the decimal, as if parsed
-/// from it.
+/// Appends a coordinate rounded to [`COORD_DECIMALS`], in the digits
+/// [`write_f64`] gives the rounded value (its shortest round trip: a decimal of
+/// at most 12 significant digits is its own), but written from the integer
+/// of nanodegrees, without a float-to-decimal search. Coordinates under
+/// 1e-5 in size are written out (`0.000000001`, where [`write_f64`] would
+/// say `1e-9`); beyond ±360 or not finite, as [`write_f64`].
 #[inline]
-fn coord(x: f64) -> f64 {
-    const SCALE: f64 = 1e9;
+fn write_coord(out: &mut Vec<u8>, x: f64) -> io::Result<()> {
     const _: () = assert!(COORD_DECIMALS == 9);
-    if x.abs() <= 360.0 {
-        (x * SCALE).round() / SCALE
-    } else {
-        x
+    if !(x.abs() <= 360.0) {
+        return write_f64(out, x);
     }
+    let n = (x * 1e9).round();
+    if n.is_sign_negative() {
+        out.push(b'-');
+    }
+    let n = n.abs() as u64;
+    let (int, frac) = (n / 1_000_000_000, n % 1_000_000_000);
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut v = int;
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[k..]);
+    out.push(b'.');
+    if frac == 0 {
+        out.push(b'0');
+        return Ok(());
+    }
+    let mut f = [0u8; 9];
+    let mut v = frac;
+    for d in f.iter_mut().rev() {
+        *d = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    let len = 9 - f.iter().rev().take_while(|&&d| d == b'0').count();
+    out.extend_from_slice(&f[..len]);
+    Ok(())
 }
 
 /// Appends `x` exactly as serde_json serialises an f64: its own shortest
@@ -182,11 +213,25 @@ pub fn text(x: Option<&str>) -> Value {
 mod tests {
     use super::*;
 
+    /// A lon/lat coordinate rounded to [`COORD_DECIMALS`]: the rounded scaled
+    /// value is an integer below 2^53 (exact), and the division is correctly
+    /// rounded, so the result is the double nearest the decimal, as if parsed
+    /// from it.
+    fn coord(x: f64) -> f64 {
+        const SCALE: f64 = 1e9;
+        const _: () = assert!(COORD_DECIMALS == 9);
+        if x.abs() <= 360.0 {
+            (x * SCALE).round() / SCALE
+        } else {
+            x
+        }
+    }
+
     #[test]
     fn coordinates_are_written_to_nine_decimals_and_input_vertices_as_read() {
         let text = |x: f64| {
             let mut v = Vec::new();
-            write_f64(&mut v, coord(x)).unwrap();
+            write_coord(&mut v, x).unwrap();
             String::from_utf8(v).unwrap()
         };
         // an input vertex back from the overlay's grid
@@ -195,11 +240,34 @@ mod tests {
         assert_eq!(text(-73.123_456_789_4), "-73.123456789");
         assert_eq!(text(113.995_068_549_210_7), "113.995068549");
         assert_eq!(text(110.0), "110.0");
+        assert_eq!(text(-0.0), "-0.0");
+        assert_eq!(text(0.000_000_001), "0.000000001");
+        assert_eq!(text(f64::NAN), "null");
+        assert_eq!(text(1234.5), "1234.5");
         // every 7-decimal value survives the round trip unchanged
         for k in 0..10_000u32 {
             let s = format!("{}.{:07}", 100 + k % 80, (k as u64 * 7_919_993) % 10_000_000);
             let x: f64 = s.parse().unwrap();
             assert_eq!(coord(x), x, "{s}");
+            assert_eq!(
+                text(x),
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+                    + if s.ends_with(".0000000") { ".0" } else { "" }
+            );
+        }
+        // the same digits as serde_json's for the rounded value, over the range
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..100_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let x = (state >> 11) as f64 / (1u64 << 53) as f64 * 720.0 - 360.0;
+            if x.abs() < 1e-3 {
+                continue;
+            }
+            let mut want = Vec::new();
+            write_f64(&mut want, coord(x)).unwrap();
+            assert_eq!(text(x), String::from_utf8(want).unwrap(), "{x}");
         }
     }
     use geo::orient::{Direction, Orient};
