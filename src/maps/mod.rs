@@ -38,6 +38,7 @@ mod tests;
 
 use geo::{Coord, MultiPolygon};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 pub use crate::model::ZoneClass;
@@ -64,21 +65,30 @@ pub struct MapPark {
 
 /// A restricted or prohibited development zone.
 #[derive(Clone, Debug)]
-pub struct MapZone {
+pub struct MapZone<'a> {
     /// Restricted or prohibited.
     pub class: ZoneClass,
-    /// Lon/lat.
-    pub geom: MultiPolygon<f64>,
+    /// Lon/lat: the analysis's own (a national zone layer is hundreds of
+    /// megabytes, not to be copied for the maps), or owned.
+    pub geom: Cow<'a, MultiPolygon<f64>>,
     /// Its lon/lat bounding box (`None` when empty): a sheet projects only
     /// the zones near it.
     pub bbox: Option<geo::Rect<f64>>,
 }
 
-impl MapZone {
+impl MapZone<'static> {
     /// A zone and its box.
-    pub fn new(class: ZoneClass, geom: MultiPolygon<f64>) -> MapZone {
+    pub fn new(class: ZoneClass, geom: MultiPolygon<f64>) -> MapZone<'static> {
         use geo::BoundingRect;
-        MapZone { class, bbox: geom.bounding_rect(), geom }
+        MapZone { class, bbox: geom.bounding_rect(), geom: Cow::Owned(geom) }
+    }
+}
+
+impl<'a> MapZone<'a> {
+    /// A zone drawn from a geometry held elsewhere, and its box.
+    pub fn borrowed(class: ZoneClass, geom: &'a MultiPolygon<f64>) -> MapZone<'a> {
+        use geo::BoundingRect;
+        MapZone { class, bbox: geom.bounding_rect(), geom: Cow::Borrowed(geom) }
     }
 }
 
@@ -145,7 +155,7 @@ pub struct MapReview {
 
 /// Everything a map shows.
 #[derive(Clone, Debug, Default)]
-pub struct MapData {
+pub struct MapData<'a> {
     /// Title, e.g. 内蒙古自治区工业园区评价与整合建议图.
     pub title: String,
     /// Date of the run, printed under the title.
@@ -155,7 +165,7 @@ pub struct MapData {
     /// Parks.
     pub parks: Vec<MapPark>,
     /// Zones.
-    pub zones: Vec<MapZone>,
+    pub zones: Vec<MapZone<'a>>,
     /// County boundaries.
     pub counties: Vec<MapBoundary>,
     /// League boundaries.

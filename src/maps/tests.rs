@@ -20,7 +20,7 @@ const GRADES: [(Option<char>, bool); 6] =
     [(Some('A'), true), (Some('B'), true), (Some('C'), true), (Some('D'), true), (None, true), (Some('B'), false)];
 
 /// Six parks, one of each class, in a row; B has a hole in the middle.
-fn synthetic() -> MapData {
+fn synthetic() -> MapData<'static> {
     let mut parks = Vec::new();
     for (i, (grade, in_scope)) in GRADES.iter().enumerate() {
         let x0 = 111.0 + 0.08 * i as f64;
@@ -431,7 +431,7 @@ mod demo {
         p.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string()
     }
 
-    pub fn data(analysis: &Path) -> MapData {
+    pub fn data(analysis: &Path) -> MapData<'static> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let layers = root.join("layers/demo");
         analyze(&Options {

@@ -147,7 +147,7 @@ fn write_positions<'c>(out: &mut Vec<u8>, coords: impl Iterator<Item = &'c Coord
 #[inline]
 fn write_coord(out: &mut Vec<u8>, x: f64) -> io::Result<()> {
     const _: () = assert!(COORD_DECIMALS == 9);
-    if !(x.abs() <= 360.0) {
+    if x.is_nan() || x.abs() > 360.0 {
         return write_f64(out, x);
     }
     let n = (x * 1e9).round();

@@ -18,7 +18,7 @@ fn grade(p: Option<&ParkIndicators>) -> Option<char> {
 
 /// What every map shows of a run's layers, whatever else it shows: the
 /// parks (not graded, no flags), zones, county and league boundaries.
-pub fn context(a: &Analysis, run_date: &str) -> MapData {
+pub fn context<'a>(a: &'a Analysis, run_date: &str) -> MapData<'a> {
     let parks = a
         .parks
         .iter()
@@ -32,7 +32,7 @@ pub fn context(a: &Analysis, run_date: &str) -> MapData {
             in_scope: p.in_scope,
         })
         .collect();
-    let zones = a.zones.iter().map(|z| MapZone::new(z.class, z.geom.clone())).collect();
+    let zones = a.zones.iter().map(|z| MapZone::borrowed(z.class, &z.geom)).collect();
     let counties: Vec<MapBoundary> = a
         .counties
         .iter()
@@ -63,7 +63,7 @@ pub fn context(a: &Analysis, run_date: &str) -> MapData {
 
 /// [`context`] with the parks graded and flagged (under-performing, over
 /// the county's quota), without the merges.
-pub fn graded(a: &Analysis, ev: &Evaluation, plan: &Plan, run_date: &str) -> MapData {
+pub fn graded<'a>(a: &'a Analysis, ev: &Evaluation, plan: &Plan, run_date: &str) -> MapData<'a> {
     let by_id: BTreeMap<&str, &ParkIndicators> = ev.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
     let mut data = context(a, run_date);
     for p in &mut data.parks {
@@ -76,7 +76,7 @@ pub fn graded(a: &Analysis, ev: &Evaluation, plan: &Plan, run_date: &str) -> Map
 }
 
 /// The map data of a run; `run_date` is printed under the title.
-pub fn map_data(a: &Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_date: &str) -> MapData {
+pub fn map_data<'a>(a: &'a Analysis, ev: &Evaluation, plan: &Plan, after: &After, run_date: &str) -> MapData<'a> {
     let by_id: BTreeMap<&str, &ParkIndicators> = ev.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();
     let after_by_id: BTreeMap<&str, &ParkIndicators> =
         after.evaluation.parks.iter().map(|p| (p.park_id.as_str(), p)).collect();

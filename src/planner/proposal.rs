@@ -242,11 +242,10 @@ pub fn check(o: &ProposalOptions) -> Result<ProposalReport, PlanError> {
     let req = o.inputs.request()?;
     // the review sheet shows the existing parks graded, as analyze's maps do
     let run_date = crate::commands::timestamp()[..10].to_owned();
-    let (analysis, map_data) = match &o.map {
+    let (analysis, graded_by) = match &o.map {
         Some(_) => {
             let (a, ev, plan) = crate::commands::run_all(&req)?;
-            let data = crate::output::map_data::graded(&a, &ev, &plan, &run_date);
-            (a, Some(data))
+            (a, Some((ev, plan)))
         }
         None => (pipeline::run(&req)?, None),
     };
@@ -256,10 +255,11 @@ pub fn check(o: &ProposalOptions) -> Result<ProposalReport, PlanError> {
     if let Some(path) = &o.conflicts {
         write_conflicts(path, &report)?;
     }
-    if let (Some(png), Some(data)) = (&o.map, &map_data) {
+    if let (Some(png), Some((ev, plan))) = (&o.map, &graded_by) {
         let svg = png.with_extension("svg");
         let review = review(&report, &run_date);
-        crate::maps::render_review_sheet(data, &review, &req.config.maps)
+        let data = crate::output::map_data::graded(&analysis, ev, plan, &run_date);
+        crate::maps::render_review_sheet(&data, &review, &req.config.maps)
             .and_then(|r| r.write(png, &svg))
             .map_err(PlanError::Map)?;
     }
