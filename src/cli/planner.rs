@@ -84,6 +84,10 @@ pub struct PlaceArgs {
     /// Parks listed in the text output.
     #[arg(long, default_value_t = 10)]
     top: usize,
+    /// Draw the site and the best-ranked parks (at most 5) with their distances to this PNG,
+    /// and the SVG beside it.
+    #[arg(long, value_name = "OUT.png")]
+    map: Option<PathBuf>,
 }
 
 fn fail(e: &PlanError) -> ExitCode {
@@ -151,6 +155,7 @@ pub fn place(a: PlaceArgs) -> ExitCode {
             split: a.split,
             hazardous_chemicals: a.hazardous_chemicals,
         },
+        map: a.map.clone(),
     };
     let placement = match place::place(&opts) {
         Ok(p) => p,
@@ -162,6 +167,9 @@ pub fn place(a: PlaceArgs) -> ExitCode {
         }
     } else {
         emit(&placement.to_text(a.top));
+        if let Some(png) = &a.map {
+            emit(&format!("\nsite map: {} and {}\n", png.display(), png.with_extension("svg").display()));
+        }
     }
     ExitCode::from(placement.exit_code())
 }

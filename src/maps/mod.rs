@@ -9,6 +9,8 @@
 //! - [`proposal_sheet`]: one merge, zoomed to the two parks with context,
 //!   the zones near them, the line between their closest boundary points with
 //!   its length, and a table of indicators before and after.
+//! - [`render_placement_sheet`]: a project's site and the parks ranked
+//!   for it (`yuanqu place`), with the distances and the ranking.
 //! - [`render_review_sheet`]: a proposed park under review (`yuanqu proposal`):
 //!   its blocks, their overlaps with zones filled solid, the nearest
 //!   existing parks with the closest-point lines, the verdict and a table
@@ -151,6 +153,23 @@ pub struct MapReview {
     pub summary: Vec<(String, String)>,
     /// One row per block: (block, area, restricted / prohibited), formatted.
     pub blocks: Vec<(String, String, String)>,
+}
+
+/// A project's site and the parks ranked for it (`yuanqu place --map`), as
+/// its sheet shows them.
+#[derive(Clone, Debug)]
+pub struct MapPlacement {
+    /// The site, lon/lat.
+    pub site: Coord<f64>,
+    /// The parks shown, best first: the park id (among [`MapData::parks`]),
+    /// its point nearest the site, and their geodesic distance in metres.
+    pub ranked: Vec<(String, Coord<f64>, f64)>,
+    /// The title, and the line under it.
+    pub title: (String, String),
+    /// The panel's summary: (key, value) rows, already formatted.
+    pub summary: Vec<(String, String)>,
+    /// The ranking: (rank, park, distance and fit), formatted.
+    pub table: Vec<(String, String, String)>,
 }
 
 /// Everything a map shows.
@@ -401,6 +420,28 @@ fn review_drawn(data: &MapData, review: &MapReview, cfg: &MapConfig) -> Result<(
     }
     let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let spec = sheet::of_review(review);
+    let memo = sheet::Memo::default();
+    page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec, &memo))
+}
+
+/// Draws the sheet of a project's site and the parks ranked for it, in
+/// memory. [`MapError::Empty`] when none of the ranked parks is in `data`.
+pub fn render_placement_sheet(
+    data: &MapData,
+    placement: &MapPlacement,
+    cfg: &MapConfig,
+) -> Result<RenderedMap, MapError> {
+    Ok(placement_drawn(data, placement, cfg)?.0)
+}
+
+fn placement_drawn(
+    data: &MapData,
+    placement: &MapPlacement,
+    cfg: &MapConfig,
+) -> Result<(RenderedMap, page::Drawn), MapError> {
+    cfg.check()?;
+    let spec = sheet::of_placement(data, placement).ok_or(MapError::Empty)?;
+    let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let memo = sheet::Memo::default();
     page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec, &memo))
 }

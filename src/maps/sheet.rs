@@ -28,13 +28,15 @@ pub(crate) enum Role {
     Receiver,
     /// A proposed park under review (`yuanqu proposal`).
     Proposed,
+    /// A park ranked for a project (`yuanqu place`), 1 the best.
+    Ranked(usize),
 }
 
 impl Role {
     fn line(self, s: &super::style::Scale) -> Line {
         match self {
             Role::Source => s.source_line(),
-            Role::Receiver => s.receiver_line(),
+            Role::Receiver | Role::Ranked(_) => s.receiver_line(),
             Role::Proposed => s.proposal_line(),
         }
     }
@@ -42,16 +44,17 @@ impl Role {
     fn color(self) -> Rgb {
         match self {
             Role::Source => SOURCE,
-            Role::Receiver => MERGE,
+            Role::Receiver | Role::Ranked(_) => MERGE,
             Role::Proposed => PROPOSED,
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Role::Source => "被整合：",
-            Role::Receiver => "承接：",
-            Role::Proposed => "拟设：",
+            Role::Source => "被整合：".into(),
+            Role::Receiver => "承接：".into(),
+            Role::Proposed => "拟设：".into(),
+            Role::Ranked(n) => format!("第{n}位："),
         }
     }
 
@@ -60,6 +63,7 @@ impl Role {
             Role::Source => "被整合园区",
             Role::Receiver => "承接园区",
             Role::Proposed => "拟设园区（审查对象）",
+            Role::Ranked(_) => "推荐园区（按产业契合与距离排序）",
         }
     }
 }
@@ -99,6 +103,8 @@ pub(crate) struct Sheet<'a> {
     pub link_legend: &'static str,
     /// Areas filled solid over the zones: the proposal's zone conflicts.
     pub patches: Vec<(ZoneClass, &'a MultiPolygon<f64>)>,
+    /// Points marked and named, e.g. a project's site.
+    pub markers: Vec<(Coord<f64>, &'static str)>,
     /// Title, and the line under it.
     pub title: (String, String),
     /// The panel: a heading and key–value rows.
@@ -132,6 +138,7 @@ pub(crate) fn of_merge<'a>(data: &'a MapData, merge: &MapMerge) -> Option<Sheet<
         links: vec![Link { from: merge.from_pt, to: merge.to_pt, distance_m: merge.distance_m }],
         link_legend: "两园区边界最近点连线",
         patches: Vec::new(),
+        markers: Vec::new(),
         title: (
             format!("园区整合建议：{} → {}", display_name(from), display_name(to)),
             format!("{} → {}　·　制图日期：{}", from.park_id, to.park_id, data.run_date),
@@ -156,6 +163,7 @@ pub(crate) fn of_review(r: &super::MapReview) -> Sheet<'_> {
         links: r.nearest.iter().map(|&(from, to, distance_m)| Link { from, to, distance_m }).collect(),
         link_legend: "与最近园区的边界最近点连线",
         patches: r.conflicts.iter().map(|(k, g)| (*k, g)).collect(),
+        markers: Vec::new(),
         title: (format!("拟设园区审查：{}", display_name(&r.park)), r.subtitle.clone()),
         summary: ("审查概要", r.summary.clone()),
         table: (
@@ -192,6 +200,40 @@ impl Memo {
     }
 }
 
+/// The sheet of a project's site and the parks ranked for it; `None` when
+/// none of them is in `data`.
+pub(crate) fn of_placement<'a>(data: &'a MapData, p: &super::MapPlacement) -> Option<Sheet<'a>> {
+    let mut focus = Vec::new();
+    let mut links = Vec::new();
+    for (rank, (id, nearest, distance_m)) in p.ranked.iter().enumerate() {
+        if let Some(park) = data.parks.iter().find(|q| &q.park_id == id) {
+            focus.push((park, Role::Ranked(rank + 1)));
+            links.push(Link { from: p.site, to: *nearest, distance_m: *distance_m });
+        }
+    }
+    if focus.is_empty() {
+        return None;
+    }
+    Some(Sheet {
+        focus,
+        links,
+        link_legend: "选址与园区的最近距离",
+        patches: Vec::new(),
+        markers: vec![(p.site, "项目选址")],
+        title: p.title.clone(),
+        summary: ("项目概要", p.summary.clone()),
+        table: (
+            "推荐园区",
+            Table {
+                header: ("名次".into(), "园区".into(), "距离 · 产业契合".into()),
+                rows: p.table.clone(),
+                empty: "（无可承接园区）",
+                more: ("……另有 ", " 个园区未列出"),
+            },
+        ),
+    })
+}
+
 /// Draws a sheet (`memo` shared by its two drawings).
 pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<'_>, memo: &Memo) -> Drawn {
     let mm = ctx.s.mm;
@@ -215,6 +257,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
         ll.push((l.from.x, l.from.y));
         ll.push((l.to.x, l.to.y));
     }
+    ll.extend(sheet.markers.iter().map(|(c, _)| (c.x, c.y)));
     let (mut lon0, mut lon1, mut lat0, mut lat1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for &(x, y) in &ll {
         (lon0, lon1, lat0, lat1) = (lon0.min(x), lon1.max(x), lat0.min(y), lat1.max(y));
@@ -385,6 +428,17 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
         }
     }
     c.end();
+    let marks: Vec<(Pt, &str)> = sheet.markers.iter().map(|(p, t)| (view.px(p.x, p.y), *t)).collect();
+    if !marks.is_empty() {
+        c.begin("markers");
+        for &(p, _) in &marks {
+            let mut ring = circle(p, 1.8 * mm);
+            c.fill(std::slice::from_ref(&ring), &Fill::Solid(PROPOSED));
+            ring.push(ring[0]);
+            c.stroke(&ring, &Line::solid(WHITE, 0.8 * ctx.s.pt));
+        }
+        c.end();
+    }
 
     // Labels: the focus parks (always), the distances, other parks, counties.
     let north_at = Rect::xywh(frame.x1 - 3.0 * mm - 10.0 * mm, frame.y0 + 3.0 * mm, 10.0 * mm, 22.0 * mm);
@@ -392,6 +446,9 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     placer.block(north_at);
     for p in &visible {
         placer.block(p.outer());
+    }
+    for &(p, _) in &marks {
+        placer.block(Rect::xywh(p.0, p.1, 0.0, 0.0).grow(2.2 * mm));
     }
     for &(a, b) in &ends {
         let steps = ((b.0 - a.0).hypot(b.1 - a.1) / (2.0 * mm)).ceil().max(1.0) as usize;
@@ -431,6 +488,26 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
             &TextStyle { em: rem, color, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
         );
         labelled.push(p.park_id.clone());
+    }
+    // Markers' names, always.
+    for &(p, text) in &marks {
+        missing.extend(ctx.font.missing_glyphs(text));
+        let m = ctx.measure(text, rem);
+        let cands =
+            labels::around(&Rect::xywh(p.0, p.1, 0.0, 0.0).grow(2.4 * mm), m.width, m.ascent + m.descent, 0.5 * mm);
+        let r = match placer.place(&cands) {
+            Some(k) => cands[k],
+            None => {
+                let r = cands.iter().find(|r| frame.contains(r)).copied().unwrap_or(cands[0]);
+                placer.block(r);
+                r
+            }
+        };
+        c.text(
+            text,
+            (r.x0, r.y0 + m.ascent),
+            &TextStyle { em: rem, color: PROPOSED, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
+        );
     }
     // Distances, by the middle of each line.
     for (l, &(a, b)) in sheet.links.iter().zip(&ends) {
@@ -529,7 +606,13 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     y += 3.0 * mm;
 
     let mut items = vec![Item::Heading("图  例".into())];
-    items.extend(sheet.focus.iter().map(|(_, r)| Item::Outline(r.line(&ctx.s), r.legend().into())));
+    let mut roles: Vec<&'static str> = Vec::new();
+    for (_, r) in &sheet.focus {
+        if !roles.contains(&r.legend()) {
+            roles.push(r.legend());
+            items.push(Item::Outline(r.line(&ctx.s), r.legend().into()));
+        }
+    }
     if !sheet.links.is_empty() {
         items.push(Item::LineSample(ctx.s.merge_line(), sheet.link_legend.into()));
     }

@@ -357,6 +357,38 @@ fn a_review_sheet_fills_the_conflicts_and_outlines_the_proposal() {
 }
 
 #[test]
+fn a_placement_sheet_marks_the_site_and_ranks_the_parks() {
+    let data = synthetic();
+    let placement = MapPlacement {
+        site: Coord { x: 111.2, y: 40.8 },
+        ranked: vec![
+            ("P2".into(), Coord { x: 111.19, y: 40.765 }, 3_960.0),
+            ("P0".into(), Coord { x: 111.03, y: 40.765 }, 14_700.0),
+        ],
+        title: ("项目选址建议：新材料".into(), "选址 111.2°E, 40.8°N".into()),
+        summary: vec![("产业".into(), "新材料".into())],
+        table: vec![("1".into(), "托克托工业园区（P2）".into(), "3.96 千米 · 主导产业一致".into())],
+    };
+    let (r, d) = placement_drawn(&data, &placement, &cfg(1)).unwrap();
+    let img = decode(&r.png);
+    let view = d.view.as_ref().unwrap();
+    assert_eq!(pixel(&img, view.px(111.2, 40.8)), super::style::PROPOSED, "the site's marker");
+    let texts = svg_texts(&r.svg);
+    for t in
+        ["项目选址建议：新材料", "项目选址", "最近距离 3.96 千米", "最近距离 14.70 千米", "3.96 千米 · 主导产业一致"]
+    {
+        assert!(texts.iter().any(|x| x == t), "{t} not in {texts:?}");
+    }
+    assert!(texts.iter().any(|t| t.starts_with("第1位：托克托工业园区")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("第2位：金山工业园区")), "{texts:?}");
+    // one legend line for all the ranked parks
+    assert_eq!(texts.iter().filter(|t| t.as_str() == "推荐园区（按产业契合与距离排序）").count(), 1);
+    // no ranked park among the data: nothing to draw
+    let none = MapPlacement { ranked: vec![("P9".into(), Coord { x: 0.0, y: 0.0 }, 1.0)], ..placement };
+    assert!(matches!(render_placement_sheet(&data, &none, &cfg(1)), Err(MapError::Empty)));
+}
+
+#[test]
 fn a_merge_naming_an_unknown_park_is_an_error() {
     let mut m = merge();
     m.to_park_id = "NOPE".into();

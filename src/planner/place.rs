@@ -73,6 +73,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
+use std::path::PathBuf;
 
 /// Decimal places of 万元 that make a fen (分): 0.000001 万元 = 0.01 元.
 pub const FEN_DECIMALS: u32 = 6;
@@ -238,6 +239,8 @@ pub struct PlaceOptions {
     pub inputs: Inputs,
     /// The project.
     pub project: Project,
+    /// Draw the site map (the site, the best-ranked parks) to this PNG, and the SVG beside it.
+    pub map: Option<PathBuf>,
 }
 
 /// What the analysis says about an existing park, for the flags.
@@ -449,14 +452,65 @@ pub fn place(o: &PlaceOptions) -> Result<Placement, PlanError> {
     let req = o.inputs.request()?;
     let (analysis, evaluation, plan) = crate::commands::run_all(&req)?;
     let st = standings(&evaluation, &plan);
-    Ok(rank(
+    let placement = rank(
         &analysis.parks,
         &analysis.counties,
         &st,
         &o.project,
         &req.config.merge.complementary,
         &req.config.enterprises,
-    ))
+    );
+    if let Some(png) = &o.map {
+        let run_date = crate::commands::timestamp()[..10].to_owned();
+        let data = crate::output::map_data::graded(&analysis, &evaluation, &plan, &run_date);
+        crate::maps::render_placement_sheet(&data, &site_map(&placement, &run_date), &req.config.maps)
+            .and_then(|r| r.write(png, &png.with_extension("svg")))
+            .map_err(PlanError::Map)?;
+    }
+    Ok(placement)
+}
+
+/// Parks drawn on the site map: the best-ranked ones.
+pub const MAPPED: usize = 5;
+
+/// The site map's content: the site, the [`MAPPED`] best-ranked parks with
+/// their distances, the project and the ranking.
+pub fn site_map(p: &Placement, run_date: &str) -> crate::maps::MapPlacement {
+    let pt = |c: [f64; 2]| geo::Coord { x: c[0], y: c[1] };
+    let top = &p.ranking[..p.ranking.len().min(MAPPED)];
+    let fit = |f: Fit| match f {
+        Fit::Match => "主导产业一致",
+        Fit::Complementary => "产业互补",
+        Fit::None => "产业不同",
+    };
+    let name = |r: &Ranked| r.park_name.clone().unwrap_or_else(|| r.park_id.clone());
+    let county = p.site.county_name.clone().or(p.site.county_adcode.clone()).unwrap_or_else(|| "未知".into());
+    let mut summary = vec![
+        ("产业".to_string(), p.project.industry.clone()),
+        ("固定资产投资".into(), p.project.investment_wan.to_string()),
+        ("选址".into(), format!("{:.5}°E, {:.5}°N（{county}）", p.site.at[0], p.site.at[1])),
+        ("危险化学品（P3）".into(), if p.project.hazardous_chemicals { "是".into() } else { "否".into() }),
+        ("可承接园区".into(), format!("{} 个（另有 {} 个因 P3 不接收）", p.ranking.len(), p.refused.len())),
+    ];
+    if let Some(s) = &p.project.p4_sector {
+        summary.push(("P4 行业".into(), s.clone()));
+    }
+    crate::maps::MapPlacement {
+        site: pt(p.site.at),
+        ranked: top.iter().map(|r| (r.park_id.clone(), pt(r.nearest_point), r.distance_m)).collect(),
+        title: (
+            format!("项目选址建议：{}", p.project.industry),
+            format!("选址 {:.5}°E, {:.5}°N　·　制图日期：{run_date}", p.site.at[0], p.site.at[1]),
+        ),
+        summary,
+        table: top
+            .iter()
+            .map(|r| {
+                let d = crate::maps::distance_zh(r.distance_m);
+                (r.rank.to_string(), format!("{}（{}）", name(r), r.park_id), format!("{d} · {}", fit(r.fit)))
+            })
+            .collect(),
+    }
 }
 
 /// Ranks `parks` for the project (see the module docs for the order) and

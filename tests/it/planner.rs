@@ -560,3 +560,24 @@ fn a_proposal_map_is_a_png_and_an_svg_of_the_review() {
     let e = yuanqu_ok(&args, 2);
     assert!(e.contains("review.png") && e.contains("cannot be written"), "{e}");
 }
+
+/// `place --map` draws the site and the best-ranked parks, named by rank.
+#[test]
+fn a_place_map_marks_the_site_and_names_the_best_parks_by_rank() {
+    let demo = root().join("layers").join("demo");
+    let t = tmp();
+    let png = t.path().join("site.png");
+    let args = ["--industry", "新材料", "--at", "109.9,39.8", "--investment", "120000"];
+    let r = place_json(&demo, &args, 0);
+    let best = r["ranking"][0]["park_name"].as_str().unwrap().to_owned();
+    let all = [&["place", "--layers", demo.to_str().unwrap(), "--map", png.to_str().unwrap()][..], &args[..]].concat();
+    let text = yuanqu_ok(&all, 0);
+    assert!(text.contains("site map:"), "{text}");
+    assert_eq!(&std::fs::read(&png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    let svg = std::fs::read_to_string(png.with_extension("svg")).unwrap();
+    for t in ["项目选址建议：新材料", "项目选址", &format!("第1位：{best}")] {
+        assert!(svg.contains(t), "{t} not in the SVG");
+    }
+    // at most five parks are drawn by rank
+    assert!(svg.contains("第5位：") && !svg.contains("第6位："));
+}
