@@ -471,43 +471,15 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
             Some(Role::Proposed) => text,
             _ => format!("{text}（{}）", pl.class.short()),
         };
-        let m = ctx.measure(&text, rem);
-        let cands = labels::around(&pl.outer().grow(1.2 * mm), m.width, m.ascent + m.descent, 1.0 * mm);
-        // These two must be named: if nothing is free, the first place is taken anyway.
-        let r = match placer.place(&cands) {
-            Some(k) => cands[k],
-            None => {
-                let r = cands.iter().find(|r| frame.contains(r)).copied().unwrap_or(cands[0]);
-                placer.block(r);
-                r
-            }
-        };
-        c.text(
-            &text,
-            (r.x0, r.y0 + m.ascent),
-            &TextStyle { em: rem, color, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
-        );
+        let style = TextStyle { em: rem, color, halo: Some((WHITE, 0.6 * mm)), align: Align::Left };
+        must_name(c, ctx, &mut placer, &frame, (pl.outer().grow(1.2 * mm), 1.0 * mm), &text, &style);
         labelled.push(p.park_id.clone());
     }
-    // Markers' names, always.
     for &(p, text) in &marks {
         missing.extend(ctx.font.missing_glyphs(text));
-        let m = ctx.measure(text, rem);
-        let cands =
-            labels::around(&Rect::xywh(p.0, p.1, 0.0, 0.0).grow(2.4 * mm), m.width, m.ascent + m.descent, 0.5 * mm);
-        let r = match placer.place(&cands) {
-            Some(k) => cands[k],
-            None => {
-                let r = cands.iter().find(|r| frame.contains(r)).copied().unwrap_or(cands[0]);
-                placer.block(r);
-                r
-            }
-        };
-        c.text(
-            text,
-            (r.x0, r.y0 + m.ascent),
-            &TextStyle { em: rem, color: PROPOSED, halo: Some((WHITE, 0.6 * mm)), align: Align::Left },
-        );
+        let style = TextStyle { em: rem, color: PROPOSED, halo: Some((WHITE, 0.6 * mm)), align: Align::Left };
+        let at = Rect::xywh(p.0, p.1, 0.0, 0.0).grow(2.4 * mm);
+        must_name(c, ctx, &mut placer, &frame, (at, 0.5 * mm), text, &style);
     }
     // Distances, by the middle of each line.
     for (l, &(a, b)) in sheet.links.iter().zip(&ends) {
@@ -656,6 +628,31 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
         swatches,
         view: Some(view),
     }
+}
+
+/// Writes `text` in the first free place around `at.0` (`at.1` apart), or,
+/// when none is free, in the first place inside the frame anyway: the parks
+/// a sheet is about and its markers are always named.
+fn must_name(
+    c: &mut dyn Canvas,
+    ctx: &Ctx,
+    placer: &mut Placer,
+    frame: &Rect,
+    at: (Rect, f64),
+    text: &str,
+    style: &TextStyle,
+) {
+    let m = ctx.measure(text, style.em);
+    let cands = labels::around(&at.0, m.width, m.ascent + m.descent, at.1);
+    let r = match placer.place(&cands) {
+        Some(k) => cands[k],
+        None => {
+            let r = cands.iter().find(|r| frame.contains(r)).copied().unwrap_or(cands[0]);
+            placer.block(r);
+            r
+        }
+    };
+    c.text(text, (r.x0, r.y0 + m.ascent), style);
 }
 
 fn display_name(p: &super::MapPark) -> &str {
