@@ -362,6 +362,15 @@ impl PlotPng {
             for sy in 0..s {
                 let start = (y * s + sy) * sw * 3;
                 let src = &self.buf[start..start + w * s * 3];
+                if s == 2 {
+                    // (the default: two source pixels per output pixel and row)
+                    for (a, px) in acc.chunks_exact_mut(3).zip(src.chunks_exact(6)) {
+                        a[0] += u32::from(px[0]) + u32::from(px[3]);
+                        a[1] += u32::from(px[1]) + u32::from(px[4]);
+                        a[2] += u32::from(px[2]) + u32::from(px[5]);
+                    }
+                    continue;
+                }
                 for (a, block) in acc.chunks_exact_mut(3).zip(src.chunks_exact(s * 3)) {
                     for px in block.chunks_exact(3) {
                         a[0] += u32::from(px[0]);
@@ -370,8 +379,15 @@ impl PlotPng {
                     }
                 }
             }
-            for (o, a) in out_row.iter_mut().zip(&acc) {
-                *o = ((a + n / 2) / n) as u8;
+            if n.is_power_of_two() {
+                let shift = n.trailing_zeros();
+                for (o, a) in out_row.iter_mut().zip(&acc) {
+                    *o = ((a + n / 2) >> shift) as u8;
+                }
+            } else {
+                for (o, a) in out_row.iter_mut().zip(&acc) {
+                    *o = ((a + n / 2) / n) as u8;
+                }
             }
         }
         Ok((w as u32, h as u32, out))
