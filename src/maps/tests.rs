@@ -389,6 +389,27 @@ fn a_placement_sheet_marks_the_site_and_ranks_the_parks() {
 }
 
 #[test]
+fn the_png_holds_the_pixels_drawn() {
+    // rows that differ from the rows above them in every way the filter can meet
+    let (w, h) = (37u32, 23u32);
+    let mut state = 12_345u32;
+    let rgb: Vec<u8> = (0..w * h * 3)
+        .map(|i| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            if i % 7 == 0 {
+                (state >> 24) as u8
+            } else {
+                (i / 3 % 5) as u8 * 60
+            }
+        })
+        .collect();
+    let bytes = super::render::encode_png(w, h, &rgb, 150.0).unwrap();
+    assert!(super::render::encode_png(w, h, &rgb[..10], 150.0).is_err());
+    let (width, pixels) = decode(&bytes);
+    assert_eq!((width, pixels), (w, rgb));
+}
+
+#[test]
 fn a_merge_naming_an_unknown_park_is_an_error() {
     let mut m = merge();
     m.to_park_id = "NOPE".into();
