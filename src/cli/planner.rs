@@ -167,8 +167,10 @@ pub fn place(a: PlaceArgs) -> ExitCode {
         }
     } else {
         emit(&placement.to_text(a.top));
-        if let Some(png) = &a.map {
-            emit(&format!("\nsite map: {} and {}\n", png.display(), png.with_extension("svg").display()));
+        match &a.map {
+            Some(_) if placement.ranking.is_empty() => emit("\nsite map: not drawn, no park can take the project\n"),
+            Some(png) => emit(&format!("\nsite map: {} and {}\n", png.display(), png.with_extension("svg").display())),
+            None => {}
         }
     }
     ExitCode::from(placement.exit_code())

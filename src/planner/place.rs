@@ -239,7 +239,8 @@ pub struct PlaceOptions {
     pub inputs: Inputs,
     /// The project.
     pub project: Project,
-    /// Draw the site map (the site, the best-ranked parks) to this PNG, and the SVG beside it.
+    /// Draw the site map (the site, the best-ranked parks) to this PNG, and the SVG beside it;
+    /// not drawn when no park can take the project.
     pub map: Option<PathBuf>,
 }
 
@@ -460,7 +461,8 @@ pub fn place(o: &PlaceOptions) -> Result<Placement, PlanError> {
         &req.config.merge.complementary,
         &req.config.enterprises,
     );
-    if let Some(png) = &o.map {
+    // (with no park to take the project there is nothing to map: the answer says so)
+    if let (Some(png), false) = (&o.map, placement.ranking.is_empty()) {
         let run_date = crate::commands::timestamp()[..10].to_owned();
         let data = crate::output::map_data::graded(&analysis, &evaluation, &plan, &run_date);
         crate::maps::render_placement_sheet(&data, &site_map(&placement, &run_date), &req.config.maps)

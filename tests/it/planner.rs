@@ -581,3 +581,36 @@ fn a_place_map_marks_the_site_and_names_the_best_parks_by_rank() {
     // at most five parks are drawn by rank
     assert!(svg.contains("第5位：") && !svg.contains("第6位："));
 }
+
+/// With no park to take the project there is nothing to map: the answer
+/// (exit 1) says so and no file is written.
+#[test]
+fn a_place_map_with_no_park_to_take_the_project_is_not_drawn() {
+    let t = tmp();
+    let l = layers(t.path());
+    let no_chem = t.path().join("no_chem.geojson");
+    write_fc(
+        &no_chem,
+        &[(&feature_props("P1", "P1-1", "150602", "自治区级工业园区", "新材料"), &rect(110.5, 40.5, 110.51, 40.51))],
+    );
+    let png = t.path().join("site.png");
+    let args = [
+        "place",
+        "--layers",
+        l.to_str().unwrap(),
+        "--parks",
+        no_chem.to_str().unwrap(),
+        "--industry",
+        "精细化工",
+        "--at",
+        "110.505,40.55",
+        "--investment",
+        "5000",
+        "--hazardous-chemicals",
+        "--map",
+        png.to_str().unwrap(),
+    ];
+    let text = yuanqu_ok(&args, 1);
+    assert!(text.contains("site map: not drawn, no park can take the project"), "{text}");
+    assert!(!png.exists() && !png.with_extension("svg").exists());
+}
