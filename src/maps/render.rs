@@ -682,7 +682,7 @@ pub(crate) fn encode_png(width: u32, height: u32, rgb: &[u8], dpi: f64) -> Resul
 /// The image data of an RGB PNG: every row filtered with `Up` (the
 /// difference from the row above), then zlib at level 4. On map pages (flat
 /// colours, hatching) that is 6 % smaller than the png crate's default
-/// (`Sub`, level 6) and takes two thirds of its time.
+/// (`Sub`, level 6) and takes about 60% of its time.
 fn idat(width: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
     use std::io::Write as _;
     let stride = width as usize * 3;
