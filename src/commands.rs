@@ -129,6 +129,7 @@ pub fn request(o: &Options) -> Result<Request, RunError> {
         crs: o.crs.clone(),
         repair: o.repair,
         keep_zone_geometry: o.maps && o.scope == Scope::Analyze,
+        digest_layers: true,
     })
 }
 
@@ -144,14 +145,8 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     let req = request(o)?;
     // the inputs' sha256 (for run.json): the layers read natively are hashed
     // as they are read, the others beside the analysis
-    let layers = req.layers.clone();
-    let native: std::collections::BTreeSet<String> = [&layers.parks, &layers.zones, &layers.builtup, &layers.counties]
-        .into_iter()
-        .flatten()
-        .filter(|s| s.read_natively(req.crs.as_deref()))
-        .map(|s| s.location.clone())
-        .collect();
-    let digests = std::thread::spawn(move || run_json::digests(&layers, &|loc| native.contains(loc)));
+    let (layers, crs) = (req.layers.clone(), req.crs.clone());
+    let digests = std::thread::spawn(move || run_json::digests_not_read(&layers, crs.as_deref()));
     let mut analysis = pipeline::run_with(&req, progress)?;
     let t = std::time::Instant::now();
     let mut names = vec!["blocks.geojson", "overlaps.geojson", "parks.geojson"];

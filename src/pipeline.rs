@@ -56,6 +56,17 @@ pub struct Request {
     /// attributes and box, and the zone layer costs no memory beyond the
     /// batches being read.
     pub keep_zone_geometry: bool,
+    /// Take the sha256 of the layers read natively as they are read (for
+    /// run.json; [`Analysis::digests`]). Commands that write no run.json
+    /// leave it off.
+    pub digest_layers: bool,
+}
+
+impl Request {
+    /// How its layers are read.
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions { crs: self.crs.clone(), digest: self.digest_layers }
+    }
 }
 
 /// Why a run could not be done at all (exit code 2).
@@ -188,7 +199,8 @@ pub struct Analysis {
     pub account: Account,
     /// Stage timings.
     pub timings: Timings,
-    /// sha256 of each layer read natively, taken as it was read (by location).
+    /// sha256 of each layer read natively, taken as it was read (by
+    /// location; with [`Request::digest_layers`]).
     pub digests: BTreeMap<String, String>,
 }
 
@@ -212,7 +224,7 @@ where
 {
     let opts = RecordOptions { fields: fields.clone(), repair: req.repair };
     let mut c: Collector<'_, T> = Collector::new(kind, &src.location, &opts);
-    let sha256 = read_source(src, &ReadOptions { crs: req.crs.clone() }, &crate::layers::validate, &mut |f| c.take(f))?;
+    let sha256 = read_source(src, &req.read_options(), &crate::layers::validate, &mut |f| c.take(f))?;
     Ok(Loaded { sha256, ..c.out })
 }
 
@@ -233,7 +245,7 @@ fn load_zones(
     let mut pieces = Vec::new();
     let mut structure_only = 0;
     let work = |f: &mut crate::layers::RawFeature| targets.work(f);
-    let sha256 = read_source(src, &ReadOptions { crs: req.crs.clone() }, &work, &mut |mut f| {
+    let sha256 = read_source(src, &req.read_options(), &work, &mut |mut f| {
         progress.inc(1);
         let p = f.pieces.take();
         let far = f.structure_only;

@@ -199,11 +199,14 @@ impl std::error::Error for LoadError {}
 pub struct ReadOptions {
     /// The CRS to assume for a source that carries none (`--crs EPSG:4546`).
     pub crs: Option<String>,
+    /// Take the sha256 of a file read natively as it is read (for run.json).
+    pub digest: bool,
 }
 
 /// Reads a source, calling `each` for every feature in order, in lon/lat,
 /// after `work` (usually [`validate`]) was done on it. Returns the sha256 of
-/// the bytes read when the source is a file read natively.
+/// the bytes read when the source is a file read natively and
+/// [`ReadOptions::digest`] asks for it.
 ///
 /// GeoJSON is read natively unless a CRS must be applied; everything else
 /// goes through GDAL (when built with the `gdal` feature).
@@ -215,7 +218,11 @@ pub fn read_source(
 ) -> Result<Option<String>, LoadError> {
     if src.read_natively(opts.crs.as_deref()) {
         let path = std::path::Path::new(&src.location);
-        let info = geojson::read_file_digesting(path, work, each);
+        let info = if opts.digest {
+            geojson::read_file_digesting(path, work, each)
+        } else {
+            geojson::read_file_with(path, work, each)
+        };
         return match info {
             Ok(info) => match info.crs {
                 Some(name) if !is_lon_lat_crs(&name) => Err(LoadError::Crs {

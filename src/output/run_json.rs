@@ -102,12 +102,19 @@ fn sources(l: &LayerSet) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-/// sha256 of every input that is a plain file, by location, except those
-/// `skip` names (layers whose digest the reader takes as it reads them).
-pub fn digests(l: &LayerSet, skip: &dyn Fn(&str) -> bool) -> BTreeMap<String, String> {
+/// sha256 of every input that is a plain file, by location, except the
+/// layers the reader hashes as it reads them (read natively with `crs`,
+/// see [`crate::layers::Source::read_natively`]).
+pub fn digests_not_read(l: &LayerSet, crs: Option<&str>) -> BTreeMap<String, String> {
+    let read: Vec<&str> = [&l.parks, &l.zones, &l.builtup, &l.counties]
+        .into_iter()
+        .flatten()
+        .filter(|s| s.read_natively(crs))
+        .map(|s| s.location.as_str())
+        .collect();
     sources(l)
         .into_iter()
-        .filter(|(_, loc)| !skip(loc) && Path::new(loc).is_file())
+        .filter(|(_, loc)| !read.contains(&loc.as_str()) && Path::new(loc).is_file())
         .filter_map(|(_, loc)| sha256_file(Path::new(&loc)).ok().map(|h| (loc, h)))
         .collect()
 }

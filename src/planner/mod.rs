@@ -52,8 +52,15 @@ impl Inputs {
             Some(p) => Config::load(p).map_err(RunError::Config)?,
             None => Config::default(),
         };
-        // a proposal is checked against every zone
-        Ok(Request { layers, config, crs: self.crs.clone(), repair: self.repair, keep_zone_geometry: true })
+        // a proposal is checked against every zone; no run.json, no digests
+        Ok(Request {
+            layers,
+            config,
+            crs: self.crs.clone(),
+            repair: self.repair,
+            keep_zone_geometry: true,
+            digest_layers: false,
+        })
     }
 }
 

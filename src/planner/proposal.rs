@@ -345,7 +345,7 @@ pub fn load(
 ) -> Result<(Vec<Block>, Vec<Finding>), PlanError> {
     let opts = RecordOptions { fields: config.fields.parks.clone(), repair };
     let mut c: Collector<'_, Block> = Collector::new(LayerKind::Parks, &src.location, &opts);
-    read_source(src, &ReadOptions { crs }, &crate::layers::validate, &mut |f| c.take(f))
+    read_source(src, &ReadOptions { crs, digest: false }, &crate::layers::validate, &mut |f| c.take(f))
         .map_err(crate::pipeline::RunError::Load)?;
     let out = c.out;
     let error = |problems: Vec<String>, hint: &str| PlanError::Proposal {
