@@ -217,14 +217,30 @@ fn load<T>(
     src: &Source,
     kind: LayerKind,
     req: &Request,
-    fields: &std::collections::BTreeMap<String, String>,
+    fields: &BTreeMap<String, String>,
 ) -> Result<Loaded<T>, LoadError>
 where
     for<'a> Collector<'a, T>: Take,
 {
+    collect(src, kind, req, fields, &crate::layers::validate, |c, f| c.take(f))
+}
+
+/// Reads a layer into records: `work` is done on each feature in the
+/// reader, then `take` hands it to the collector (and may look at it).
+fn collect<T, F>(
+    src: &Source,
+    kind: LayerKind,
+    req: &Request,
+    fields: &BTreeMap<String, String>,
+    work: crate::layers::Work<'_>,
+    mut take: F,
+) -> Result<Loaded<T>, LoadError>
+where
+    F: for<'a> FnMut(&mut Collector<'a, T>, crate::layers::RawFeature),
+{
     let opts = RecordOptions { fields: fields.clone(), repair: req.repair };
     let mut c: Collector<'_, T> = Collector::new(kind, &src.location, &opts);
-    let sha256 = read_source(src, &req.read_options(), &crate::layers::validate, &mut |f| c.take(f))?;
+    let sha256 = read_source(src, &req.read_options(), work, &mut |f| take(&mut c, f))?;
     Ok(Loaded { sha256, ..c.out })
 }
 
@@ -240,12 +256,11 @@ fn load_zones(
     targets: &Targets<'_>,
     progress: &dyn Progress,
 ) -> Result<(Loaded<Zone>, ZonePieces, usize), LoadError> {
-    let opts = RecordOptions { fields: req.config.fields.zones.clone(), repair: req.repair };
-    let mut c: Collector<'_, Zone> = Collector::new(LayerKind::Zones, &src.location, &opts);
     let mut pieces = Vec::new();
     let mut structure_only = 0;
     let work = |f: &mut crate::layers::RawFeature| targets.work(f);
-    let sha256 = read_source(src, &req.read_options(), &work, &mut |mut f| {
+    let fields = &req.config.fields.zones;
+    let zones = collect(src, LayerKind::Zones, req, fields, &work, |c: &mut Collector<'_, Zone>, mut f| {
         progress.inc(1);
         let p = f.pieces.take();
         let far = f.structure_only;
@@ -259,7 +274,7 @@ fn load_zones(
             pieces.push(p);
         }
     })?;
-    Ok((Loaded { sha256, ..c.out }, pieces, structure_only))
+    Ok((zones, pieces, structure_only))
 }
 
 /// Runs the zoning part of the analysis (load, validate, measure, layout and zoning rules).

@@ -109,16 +109,14 @@ impl<'a> Targets<'a> {
 
     /// The overlaps of a valid zone geometry with the blocks, in block order.
     pub fn pieces(&self, zone: &MultiPolygon<f64>) -> Vec<Piece> {
-        self.pieces_in(zone, bbox(zone))
+        let zone_box = bbox(zone);
+        self.pieces_of(zone, zone_box, self.index.intersecting_candidates(zone_box))
     }
 
-    /// [`Targets::pieces`] of a zone whose bounding box is known.
-    fn pieces_in(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>) -> Vec<Piece> {
-        self.index
-            .intersecting_candidates(zone_box)
-            .into_iter()
-            .filter_map(|bi| self.piece(zone, zone_box, bi))
-            .collect()
+    /// The overlaps of a zone with `candidates`, the blocks whose boxes meet
+    /// its box `zone_box`.
+    fn pieces_of(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>, candidates: Vec<usize>) -> Vec<Piece> {
+        candidates.into_iter().filter_map(|bi| self.piece(zone, zone_box, bi)).collect()
     }
 
     /// The reader's work for a zone feature: validate it and, when valid,
@@ -149,7 +147,7 @@ impl<'a> Targets<'a> {
         f.checked = Some(Ok(()));
         f.bbox = Some(zone_box);
         let t = std::time::Instant::now();
-        f.pieces = Some(near.into_iter().filter_map(|bi| self.piece(g, zone_box, bi)).collect());
+        f.pieces = Some(self.pieces_of(g, zone_box, near));
         let ns = u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.spent_ns.fetch_add(ns, std::sync::atomic::Ordering::Relaxed);
     }
