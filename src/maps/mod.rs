@@ -401,11 +401,21 @@ fn sheet_drawn(data: &MapData, merge: &MapMerge, cfg: &MapConfig) -> Result<(Ren
             });
         }
     }
-    let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let title = format!("{} {} → {}", data.title, merge.from_park_id, merge.to_park_id);
-    let Some(spec) = sheet::of_merge(data, merge) else { return Err(MapError::Empty) };
+    let spec = sheet::of_merge(data, merge).ok_or(MapError::Empty)?;
+    sheet_page(data, &spec, &title, cfg)
+}
+
+/// A sheet drawn twice (PNG, SVG) with the configured font.
+fn sheet_page(
+    data: &MapData,
+    spec: &sheet::Sheet<'_>,
+    title: &str,
+    cfg: &MapConfig,
+) -> Result<(RenderedMap, page::Drawn), MapError> {
+    let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let memo = sheet::Memo::default();
-    page::draw_twice(cfg, &f, &title, |c, ctx| sheet::draw(c, ctx, data, &spec, &memo))
+    page::draw_twice(cfg, &f, title, |c, ctx| sheet::draw(c, ctx, data, spec, &memo))
 }
 
 /// Draws the sheet of a proposed park under review in memory.
@@ -418,10 +428,8 @@ fn review_drawn(data: &MapData, review: &MapReview, cfg: &MapConfig) -> Result<(
     if review.park.geom.0.is_empty() {
         return Err(MapError::Empty);
     }
-    let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
     let spec = sheet::of_review(review);
-    let memo = sheet::Memo::default();
-    page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec, &memo))
+    sheet_page(data, &spec, &spec.title.0, cfg)
 }
 
 /// Draws the sheet of a project's site and the parks ranked for it, in
@@ -441,9 +449,7 @@ fn placement_drawn(
 ) -> Result<(RenderedMap, page::Drawn), MapError> {
     cfg.check()?;
     let spec = sheet::of_placement(data, placement).ok_or(MapError::Empty)?;
-    let f = font::find(cfg.font_path.as_deref(), cfg.system_fonts)?;
-    let memo = sheet::Memo::default();
-    page::draw_twice(cfg, &f, &spec.title.0, |c, ctx| sheet::draw(c, ctx, data, &spec, &memo))
+    sheet_page(data, &spec, &spec.title.0, cfg)
 }
 
 /// Writes the overview map to `png` and `svg`.

@@ -278,15 +278,13 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
         geo::BoundingRect::bounding_rect(g).is_some_and(|b| geo::Intersects::intersects(&b, &near))
     };
 
-    // (the focus parks need not be among data's: a proposal is not)
-    let mut parks: Vec<MapPark> = sheet.focus.iter().map(|(p, _)| (*p).clone()).collect();
-    let context = |p: &&MapPark| !sheet.focus.iter().any(|(f, _)| f.park_id == p.park_id) && is_near(&p.geom);
-    parks.extend(data.parks.iter().filter(context).cloned());
-    let in_focus = |id: &str| sheet.focus.iter().any(|(f, _)| f.park_id == id);
-    let placed = place_parks(ctx, &view, &parks, &in_focus);
-    let visible: Vec<&Placed> = placed.iter().filter(|p| p.rect.overlaps(&frame)).collect();
     // 0 for the context parks, then the focus parks in order
     let role = |id: &str| sheet.focus.iter().position(|(f, _)| f.park_id == id).map_or(0, |k| k + 1);
+    // (the focus parks need not be among data's: a proposal is not)
+    let mut parks: Vec<MapPark> = sheet.focus.iter().map(|(p, _)| (*p).clone()).collect();
+    parks.extend(data.parks.iter().filter(|p| role(&p.park_id) == 0 && is_near(&p.geom)).cloned());
+    let placed = place_parks(ctx, &view, &parks, &|id| role(id) > 0);
+    let visible: Vec<&Placed> = placed.iter().filter(|p| p.rect.overlaps(&frame)).collect();
     let role_of = |id: &str| sheet.focus.iter().find(|(f, _)| f.park_id == id).map(|(_, r)| *r);
 
     // Base, zones, boundaries.
