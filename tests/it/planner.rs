@@ -94,6 +94,16 @@ fn proposal(dir: &Path, name: &str, county: &str, blocks: &[(f64, f64, f64, f64)
     path
 }
 
+/// A parks layer of one park, P1 (新材料), which refuses hazardous chemicals (P3).
+fn no_chemical_park(dir: &Path) -> PathBuf {
+    let path = dir.join("no_chem.geojson");
+    write_fc(
+        &path,
+        &[(&feature_props("P1", "P1-1", "150602", "自治区级工业园区", "新材料"), &rect(110.5, 40.5, 110.51, 40.51))],
+    );
+    path
+}
+
 /// Runs `proposal FILE --layers L --json` (plus `extra`), insisting on `code`.
 fn check_json(file: &Path, layers: &Path, extra: &[&str], code: i32) -> Value {
     let o = yuanqu(
@@ -387,11 +397,7 @@ fn place_hazardous_chemicals_and_p4() {
     assert_eq!(ids("refused"), vec!["P1", "P4"]);
     assert_eq!(r["ranking"][0]["fit"], "match");
 
-    let no_chem = t.path().join("no_chem.geojson");
-    write_fc(
-        &no_chem,
-        &[(&feature_props("P1", "P1-1", "150602", "自治区级工业园区", "新材料"), &rect(110.5, 40.5, 110.51, 40.51))],
-    );
+    let no_chem = no_chemical_park(t.path());
     let r = place_json(&l, &[&base[..], &["--parks", no_chem.to_str().unwrap()]].concat(), 1);
     assert!(r["ranking"].as_array().unwrap().is_empty());
     assert!(r["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "P3" && f["severity"] == "violation"));
@@ -530,12 +536,8 @@ fn a_proposal_over_an_existing_park_is_a_d12_warning() {
 fn a_proposal_map_is_a_png_and_an_svg_of_the_review() {
     let demo = root().join("layers").join("demo");
     let t = tmp();
-    let p = t.path().join("p.geojson");
     // in 东胜区, east of P0001, inside prohibited zones (Z000020 whole, Z000212 in part)
-    write_fc(
-        &p,
-        &[(&feature_props("N", "N-1", "150602", "自治区级工业园区", "新材料"), &rect(109.325, 39.905, 109.34, 39.915))],
-    );
+    let p = proposal(t.path(), "p.geojson", "150602", &[(109.325, 39.905, 109.34, 39.915)]);
     let png = t.path().join("sheets").join("review.png");
     let args = ["proposal", p.to_str().unwrap(), "--layers", demo.to_str().unwrap(), "--map", png.to_str().unwrap()];
     let text = yuanqu_ok(&args, 1);
@@ -588,11 +590,7 @@ fn a_place_map_marks_the_site_and_names_the_best_parks_by_rank() {
 fn a_place_map_with_no_park_to_take_the_project_is_not_drawn() {
     let t = tmp();
     let l = layers(t.path());
-    let no_chem = t.path().join("no_chem.geojson");
-    write_fc(
-        &no_chem,
-        &[(&feature_props("P1", "P1-1", "150602", "自治区级工业园区", "新材料"), &rect(110.5, 40.5, 110.51, 40.51))],
-    );
+    let no_chem = no_chemical_park(t.path());
     let png = t.path().join("site.png");
     let args = [
         "place",
