@@ -8,6 +8,7 @@
 pub mod area;
 pub mod clip;
 pub mod distance;
+pub mod general;
 pub mod index;
 pub mod nearest;
 pub mod overlay;

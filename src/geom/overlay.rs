@@ -7,6 +7,9 @@
 //! geodesic that bows centimetres away from the line, tens of m² on a large
 //! overlap. So the overlay is run through i_overlay (the engine behind geo's
 //! `BooleanOps`) with collinear points preserved on input and output.
+//! An intersection of polygons whose boundaries cross cleanly does not
+//! need the engine at all ([`super::general`]): that is faster, and keeps
+//! the vertices bit for bit (the engine snaps them to its grid).
 
 use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
@@ -50,8 +53,13 @@ fn to_multipolygon(shapes: Vec<Vec<Vec<[f64; 2]>>>) -> MultiPolygon<f64> {
     MultiPolygon(polys)
 }
 
-/// The intersection of two valid multipolygons.
+/// The intersection of two valid multipolygons: by walking their
+/// boundaries when they cross cleanly ([`super::general`]), else by the
+/// overlay engine.
 pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    if let Some(i) = super::general::intersection(a, b) {
+        return i;
+    }
     let (pa, pb) = (paths([a]), paths([b]));
     if pa.is_empty() || pb.is_empty() {
         return MultiPolygon(vec![]);
