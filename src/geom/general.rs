@@ -149,7 +149,9 @@ fn crossings(a: &Ring, b: &Ring) -> Option<Vec<Crossing>> {
         }
     }
     items.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-    let (mut active_a, mut active_b): (Vec<(u32, BBox)>, Vec<(u32, BBox)>) = (Vec::new(), Vec::new());
+    // the edges of each ring that the sweep has reached and not yet passed
+    let mut active_a: Vec<(u32, BBox)> = Vec::new();
+    let mut active_b: Vec<(u32, BBox)> = Vec::new();
     let mut found = Vec::new();
     for &(x, id) in &items {
         let (mine, theirs, ring, other) =
