@@ -57,9 +57,12 @@ fn to_multipolygon(shapes: Vec<Vec<Vec<[f64; 2]>>>) -> MultiPolygon<f64> {
 /// boundaries when they cross cleanly ([`super::general`]), else by the
 /// overlay engine.
 pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if let Some(i) = super::general::intersection(a, b) {
-        return i;
-    }
+    super::general::intersection(a, b).unwrap_or_else(|| engine_intersection(a, b))
+}
+
+/// The intersection of two valid multipolygons by the overlay engine
+/// (i_overlay), for a caller that already tried [`super::general`].
+pub fn engine_intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     let (pa, pb) = (paths([a]), paths([b]));
     if pa.is_empty() || pb.is_empty() {
         return MultiPolygon(vec![]);

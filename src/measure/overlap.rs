@@ -15,7 +15,7 @@ use super::{bbox, box_relation, clip_if_large, BoxRelation};
 use crate::config::ZoningConfig;
 use crate::geom::area::{area_m2, perimeter_local_m};
 use crate::geom::index::BoxIndex;
-use crate::geom::overlay;
+use crate::geom::{general, overlay};
 use crate::layers::RawFeature;
 use crate::model::{Block, Zone, ZoneClass};
 use crate::units::Mu;
@@ -156,17 +156,20 @@ impl<'a> Targets<'a> {
 
     fn piece(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>, bi: usize) -> Option<Piece> {
         let (block, block_box) = (&self.blocks[bi], self.boxes[bi]);
-        let z = clip_if_large(zone, zone_box, block_box);
-        if z.0.is_empty() {
-            return None;
-        }
         // most candidates are decided without an overlay: zones that miss
-        // the block's box, and zones that contain it whole
-        let (geom, m2) = match box_relation(z.as_ref(), block_box) {
+        // the block's box, and zones that contain it whole; most others
+        // cross the block cleanly, and the boundaries are walked (which
+        // looks at the zone's edges near the block only); the overlay
+        // engine takes the rest, the zone clipped to the block's
+        // neighbourhood first
+        let (geom, m2) = match box_relation(zone, block_box) {
             BoxRelation::Outside => return None,
             BoxRelation::Inside => (None, self.block_area[bi].m2()),
             BoxRelation::Crossing => {
-                let inter = overlay::intersection(&block.geom, z.as_ref());
+                let inter = general::intersection(&block.geom, zone).unwrap_or_else(|| {
+                    let z = clip_if_large(zone, zone_box, block_box);
+                    overlay::engine_intersection(&block.geom, z.as_ref())
+                });
                 if inter.0.is_empty() {
                     return None;
                 }
