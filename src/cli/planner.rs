@@ -135,9 +135,14 @@ pub fn proposal(a: ProposalArgs) -> ExitCode {
         }
     } else {
         emit(&report.to_text());
-        if let Some(png) = &a.map {
+        if let (Some(png), None) = (&a.map, &report.map_error) {
             emit(&format!("\nreview sheet: {} and {}\n", png.display(), png.with_extension("svg").display()));
         }
+    }
+    // a sheet asked for and not drawn fails the command, after the verdict
+    if let Some(e) = &report.map_error {
+        eprintln!("error: the review sheet was not drawn: {e}");
+        return ExitCode::from(2);
     }
     ExitCode::from(exit_code(report.verdict, a.strict))
 }
@@ -169,9 +174,15 @@ pub fn place(a: PlaceArgs) -> ExitCode {
         emit(&placement.to_text(a.top));
         match &a.map {
             Some(_) if placement.ranking.is_empty() => emit("\nsite map: not drawn, no park can take the project\n"),
+            Some(_) if placement.map_error.is_some() => {}
             Some(png) => emit(&format!("\nsite map: {} and {}\n", png.display(), png.with_extension("svg").display())),
             None => {}
         }
+    }
+    // a map asked for and not drawn fails the command, after the ranking
+    if let Some(e) = &placement.map_error {
+        eprintln!("error: the site map was not drawn: {e}");
+        return ExitCode::from(2);
     }
     ExitCode::from(placement.exit_code())
 }

@@ -437,6 +437,10 @@ pub struct Placement {
     pub split: Option<Split>,
     /// T2, P3, P4, P5, S2 findings about the project.
     pub findings: Vec<Finding>,
+    /// Why the site map asked for (`--map`) was not drawn, if it was not
+    /// (no CJK font, say); the ranking stands without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_error: Option<String>,
 }
 
 impl Placement {
@@ -453,7 +457,7 @@ pub fn place(o: &PlaceOptions) -> Result<Placement, PlanError> {
     let req = o.inputs.request()?;
     let (analysis, evaluation, plan) = crate::commands::run_all(&req)?;
     let st = standings(&evaluation, &plan);
-    let placement = rank(
+    let mut placement = rank(
         &analysis.parks,
         &analysis.counties,
         &st,
@@ -465,9 +469,12 @@ pub fn place(o: &PlaceOptions) -> Result<Placement, PlanError> {
     if let (Some(png), false) = (&o.map, placement.ranking.is_empty()) {
         let run_date = crate::commands::timestamp()[..10].to_owned();
         let data = crate::output::map_data::graded(&analysis, &evaluation, &plan, &run_date);
-        crate::maps::render_placement_sheet(&data, &site_map(&placement, &run_date), &req.config.maps)
+        // the ranking stands without its map: the caller says both
+        if let Err(e) = crate::maps::render_placement_sheet(&data, &site_map(&placement, &run_date), &req.config.maps)
             .and_then(|r| r.write(png, &png.with_extension("svg")))
-            .map_err(PlanError::Map)?;
+        {
+            placement.map_error = Some(PlanError::Map(e).to_string());
+        }
     }
     Ok(placement)
 }
@@ -669,6 +676,7 @@ pub fn rank(
         out_of_scope,
         split,
         findings,
+        map_error: None,
     }
 }
 

@@ -231,6 +231,10 @@ pub struct ProposalReport {
     pub findings: Vec<Finding>,
     /// The worst of them.
     pub verdict: Verdict,
+    /// Why the review sheet asked for (`--map`) was not drawn, if it was
+    /// not (no CJK font, say); the verdict stands without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_error: Option<String>,
     /// The proposed blocks, lon/lat (for the review sheet).
     #[serde(skip)]
     pub geom: MultiPolygon<f64>,
@@ -251,7 +255,7 @@ pub fn check(o: &ProposalOptions) -> Result<ProposalReport, PlanError> {
     };
     let src = Source::new(o.proposal.clone(), o.proposal_layer.clone(), "--proposal-layer");
     let (blocks, load_findings) = load(&src, &req.config, req.crs.clone(), req.repair)?;
-    let report = assess(&Existing::of(&analysis), blocks, load_findings, &req.config, &src.location);
+    let mut report = assess(&Existing::of(&analysis), blocks, load_findings, &req.config, &src.location);
     if let Some(path) = &o.conflicts {
         write_conflicts(path, &report)?;
     }
@@ -259,9 +263,12 @@ pub fn check(o: &ProposalOptions) -> Result<ProposalReport, PlanError> {
         let svg = png.with_extension("svg");
         let review = review(&report, &run_date);
         let data = crate::output::map_data::graded(&analysis, ev, plan, &run_date);
-        crate::maps::render_review_sheet(&data, &review, &req.config.maps)
-            .and_then(|r| r.write(png, &svg))
-            .map_err(PlanError::Map)?;
+        // the verdict stands without its sheet: the caller says both
+        if let Err(e) =
+            crate::maps::render_review_sheet(&data, &review, &req.config.maps).and_then(|r| r.write(png, &svg))
+        {
+            report.map_error = Some(PlanError::Map(e).to_string());
+        }
     }
     Ok(report)
 }
@@ -501,6 +508,7 @@ pub fn assess(
         nearest_in_league,
         findings,
         verdict,
+        map_error: None,
         geom: MultiPolygon(blocks.iter().flat_map(|b| b.geom.0.iter().cloned()).collect()),
     }
 }
@@ -552,6 +560,7 @@ fn empty_report(file: &str) -> ProposalReport {
         nearest_in_league: Vec::new(),
         findings: Vec::new(),
         verdict: Verdict::Compliant,
+        map_error: None,
         geom: MultiPolygon(Vec::new()),
     }
 }

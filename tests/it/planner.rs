@@ -554,13 +554,20 @@ fn a_proposal_map_is_a_png_and_an_svg_of_the_review() {
     // the same proposal without --map gives the same verdict and findings
     let r = check_json(&p, &demo, &[], 1);
     assert!(r["conflicts"].as_array().unwrap().iter().any(|c| c["zone_class"] == "prohibited"));
-    // a map that cannot be written is exit 2, naming the file
+    // a map that cannot be written is exit 2, naming the file, and the
+    // verdict is still given (in text and in JSON)
     let blocked = t.path().join("file");
     std::fs::write(&blocked, "").unwrap();
     let bad = blocked.join("review.png");
     let args = ["proposal", p.to_str().unwrap(), "--layers", demo.to_str().unwrap(), "--map", bad.to_str().unwrap()];
     let e = yuanqu_ok(&args, 2);
     assert!(e.contains("review.png") && e.contains("cannot be written"), "{e}");
+    assert!(e.contains("verdict") && !e.contains("review sheet:"), "{e}");
+    let json = yuanqu(&[&args[..], &["--json"]].concat());
+    assert_eq!(json.status.code(), Some(2));
+    let r: serde_json::Value = serde_json::from_slice(&json.stdout).expect("the answer, in JSON");
+    assert_eq!(r["verdict"], "violations");
+    assert!(r["map_error"].as_str().unwrap().contains("review.png"), "{r}");
 }
 
 /// `place --map` draws the site and the best-ranked parks, named by rank.
