@@ -457,17 +457,15 @@ fn park_zoning(parks: &[Park], z: &Zoning) -> Vec<(Mu, Mu)> {
 /// Orders findings so that outputs never depend on thread timing: by
 /// severity, rule, park, block, zone, then message.
 pub fn sort_findings(f: &mut [Finding]) {
+    use rayon::slice::ParallelSliceMut;
     let rank = |id: &str| crate::rules::ALL.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
-    f.sort_by(|a, b| {
-        (a.severity, rank(a.rule), &a.park_id, &a.block_id, &a.zone_id, &a.message).cmp(&(
-            b.severity,
-            rank(b.rule),
-            &b.park_id,
-            &b.block_id,
-            &b.zone_id,
-            &b.message,
-        ))
+    // by (severity, rule, park, block, zone, message), ties in input order:
+    // two stable sorts, the last by the first keys (each rule ranked once
+    // per finding, not per comparison)
+    f.par_sort_by(|a, b| {
+        (&a.park_id, &a.block_id, &a.zone_id, &a.message).cmp(&(&b.park_id, &b.block_id, &b.zone_id, &b.message))
     });
+    f.par_sort_by_cached_key(|x| (x.severity, rank(x.rule)));
 }
 
 /// Counts of findings by severity.
