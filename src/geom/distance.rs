@@ -57,6 +57,17 @@ const LOCAL_PRUNE_REL: f64 = 0.015;
 const LOCAL_PRUNE_ABS_M: f64 = 0.5;
 /// Beyond this distance from the candidate frame's centre, nothing is pruned.
 const PRUNE_MAX_RADIUS_M: f64 = 1_500_000.0;
+/// How fast the ratio of geodesic to spherical-frame distance (frame
+/// centred on the point, [`SphereAeqd`]) can change with azimuth, per
+/// radian: at most the second eccentricity squared, 0.00674 (measured
+/// 0.006717 at every latitude; the test `ratio_bounds_hold` checks it
+/// against geographiclib), with a margin.
+const RATIO_PER_AZIMUTH: f64 = 0.0080;
+/// How much the same ratio can change between two points whose spherical
+/// distances are within the sieves' few percent of each other, per Earth
+/// radius of distance: its change with distance is under 0.0054 per Earth
+/// radius (measured to 3,000 km), over at most 3 % of the distance, and a margin.
+const RATIO_PER_DISTANCE: f64 = 0.0054 * 0.03 * 1.5;
 
 /// The closest boundary points of two geometries and their geodesic distance.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -364,6 +375,15 @@ fn planar_closest(fa: &Boundary, fb: &Boundary) -> Option<(Coord<f64>, Coord<f64
 /// The geodesically nearest point of `target` to `centre` (lon/lat), found in
 /// an AEQD frame centred on `centre`. `target_frame` is `target` in the
 /// candidate frame, used to skip segments that cannot be nearest.
+///
+/// With `prune`, two sieves keep the segments within a few percent of the
+/// nearest (see [`PRUNE_REL`], [`LOCAL_PRUNE_REL`]), and those are measured
+/// exactly nearest first, each only if the ratio bound allows it to beat the
+/// best so far: between the spherical frame centred on `centre` and the
+/// geodesic, the ratio of distances changes by at most [`RATIO_PER_AZIMUTH`]
+/// per radian of azimuth and [`RATIO_PER_DISTANCE`] per Earth radius of
+/// distance. Far from a small park (tens of kilometres), the sieves' few
+/// percent hold the whole park; the ratio bound keeps a segment or two.
 fn nearest_on(
     target: &Boundary,
     target_frame: &Boundary,
@@ -371,7 +391,10 @@ fn nearest_on(
     centre: Coord<f64>,
     prune: bool,
 ) -> Option<Coord<f64>> {
-    let keep: Vec<(usize, usize)> = if prune {
+    let origin = Coord { x: 0.0, y: 0.0 };
+    let sphere = SphereAeqd::at(centre);
+    // per segment: which, and with pruning its distance and ends in `sphere`
+    let keep: Vec<((usize, usize), Option<Sieved>)> = if prune {
         let c0 = frame.fwd(centre);
         let d: Vec<((usize, usize), f64)> = target_frame
             .segments()
@@ -381,24 +404,26 @@ fn nearest_on(
             .collect();
         let min = d.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
         let cut = min * (1.0 + PRUNE_REL) + PRUNE_ABS_M;
-        let near: Vec<(usize, usize)> = d.into_iter().filter(|x| x.1 <= cut).map(|x| x.0).collect();
         // second sieve, in a spherical frame centred on the point itself:
         // distances from the centre there are within the flattening's
         // half a percent of geodesic ones
-        let sphere = SphereAeqd::at(centre);
-        let origin = Coord { x: 0.0, y: 0.0 };
-        let d: Vec<((usize, usize), f64)> = near
+        let d: Vec<((usize, usize), Sieved)> = d
             .into_iter()
-            .map(|(r, i)| {
+            .filter(|x| x.1 <= cut)
+            .map(|((r, i), _)| {
                 let (p, q) = (sphere.fwd(target.rings[r][i]), sphere.fwd(target.rings[r][i + 1]));
-                ((r, i), closest_on_segment(origin, p, q).1.sqrt())
+                ((r, i), Sieved { distance: closest_on_segment(origin, p, q).1.sqrt(), p, q })
             })
             .collect();
-        let min = d.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+        let min = d.iter().map(|x| x.1.distance).fold(f64::INFINITY, f64::min);
         let cut = min * (1.0 + LOCAL_PRUNE_REL) + LOCAL_PRUNE_ABS_M;
-        d.into_iter().filter(|x| x.1 <= cut).map(|x| x.0).collect()
+        let mut near: Vec<_> = d.into_iter().filter(|x| x.1.distance <= cut).map(|(s, x)| (s, Some(x))).collect();
+        // nearest first, so that the best is found early and bounds the rest
+        let key = |x: &Option<Sieved>| x.map_or(0.0, |x| x.distance);
+        near.sort_by(|a, b| key(&a.1).total_cmp(&key(&b.1)).then(a.0.cmp(&b.0)));
+        near
     } else {
-        target.segments().collect()
+        target.segments().map(|s| (s, None)).collect()
     };
     let local = Aeqd::at(centre);
     let mut cache: Vec<Vec<Option<Coord<f64>>>> = target.rings.iter().map(|r| vec![None; r.len()]).collect();
@@ -410,16 +435,55 @@ fn nearest_on(
         cache[r][i] = Some(c);
         c
     };
-    let origin = Coord { x: 0.0, y: 0.0 };
-    let mut best: Option<(f64, Coord<f64>)> = None;
-    for (r, i) in keep {
+    // the best: squared distance, segment (ties go to the first segment,
+    // whatever order they are measured in), point in the local frame
+    let mut best: Option<(f64, (usize, usize), Coord<f64>)> = None;
+    // at the best point: geodesic over spherical distance, azimuth, spherical distance
+    let mut ratio: Option<(f64, f64, f64)> = None;
+    for (seg, sieved) in keep {
+        if let (Some((b2, _, _)), Some((r_best, az_best, rho_best)), Some(Sieved { distance: ds, p, q })) =
+            (best, ratio, sieved)
+        {
+            let (az_p, az_q) = (p.x.atan2(p.y), q.x.atan2(q.y));
+            // every azimuth of the chord is within its span of either end
+            let turn = angle_between(az_p, az_q) + angle_between(az_p, az_best).max(angle_between(az_q, az_best));
+            let lower = ds
+                * (r_best
+                    - RATIO_PER_AZIMUTH * turn.min(std::f64::consts::PI)
+                    - RATIO_PER_DISTANCE * rho_best / GRS80_A)
+                - LOCAL_PRUNE_ABS_M;
+            if lower > b2.sqrt() {
+                continue;
+            }
+        }
+        let (r, i) = seg;
         let (p, q) = (proj(r, i), proj(r, i + 1));
         let (c, d2) = closest_on_segment(origin, p, q);
-        if best.is_none_or(|(b, _)| d2 < b) {
-            best = Some((d2, c));
+        if best.is_none_or(|(b, bs, _)| d2 < b || (d2 == b && seg < bs)) {
+            best = Some((d2, seg, c));
+            ratio = sieved.and_then(|_| {
+                let at = sphere.fwd(local.inv(c));
+                let rho = at.x.hypot(at.y);
+                (rho > 0.0).then(|| (d2.sqrt() / rho, at.x.atan2(at.y), rho))
+            });
         }
     }
-    best.map(|(_, c)| local.inv(c))
+    best.map(|(_, _, c)| local.inv(c))
+}
+
+/// A segment that passed both sieves of [`nearest_on`]: its distance from
+/// the point and its ends, in the spherical frame centred on the point.
+#[derive(Clone, Copy)]
+struct Sieved {
+    distance: f64,
+    p: Coord<f64>,
+    q: Coord<f64>,
+}
+
+/// The angle between two azimuths (radians), 0..π.
+fn angle_between(a: f64, b: f64) -> f64 {
+    let d = (a - b).abs() % std::f64::consts::TAU;
+    d.min(std::f64::consts::TAU - d)
 }
 
 #[cfg(test)]
@@ -621,6 +685,62 @@ mod tests {
             assert!(c.distance.0 <= bf + 1e-3, "case {case}: {c:?} above brute force {bf}");
             assert!(c.distance.0 >= bf - slack, "case {case}: {c:?} below brute force {bf} - {slack}");
             assert!((geodesic_distance(c.on_a, c.on_b).0 - c.distance.0).abs() < 1e-6);
+        }
+    }
+
+    /// The constants of the ratio bound in `nearest_on` hold, against
+    /// geographiclib: the ratio of geodesic to spherical-frame distance
+    /// changes with azimuth by under [`RATIO_PER_AZIMUTH`] per radian, and
+    /// with distance by under 0.0054 per Earth radius, at any latitude and
+    /// up to 3,000 km.
+    #[test]
+    fn ratio_bounds_hold() {
+        let g = ellipsoid();
+        let ratio = |frame: &SphereAeqd, lat0: f64, az: f64, s: f64| {
+            let (lat, lon): (f64, f64) = g.direct(lat0, 111.0, az, s);
+            let p = frame.fwd(Coord { x: lon, y: lat });
+            (s / p.x.hypot(p.y), p.x.atan2(p.y))
+        };
+        for lat0 in [0.0, 23.0, 37.0, 45.0, 53.0, 70.0] {
+            let frame = SphereAeqd::at(Coord { x: 111.0, y: lat0 });
+            for s in [50.0, 1e3, 2e4, 1e5, 5e5, 1.5e6, 3e6] {
+                let mut prev = ratio(&frame, lat0, 0.0, s);
+                for k in 1..=1440 {
+                    let az = k as f64 * 0.25;
+                    let (r, beta) = ratio(&frame, lat0, az, s);
+                    let per_azimuth = (r - prev.0).abs() / angle_between(beta, prev.1);
+                    assert!(per_azimuth < RATIO_PER_AZIMUTH / 1.15, "{lat0}° {s} m {az}°: {per_azimuth}");
+                    let (r2, _) = ratio(&frame, lat0, az, s * 1.02);
+                    let per_radius = (r2 - r).abs() / (0.02 * s) * GRS80_A;
+                    assert!(per_radius < 0.0054, "{lat0}° {s} m {az}°: {per_radius}");
+                    prev = (r, beta);
+                }
+            }
+        }
+    }
+
+    /// Pruning changes no answer: the nearest point with the sieves and the
+    /// ratio bound is the one a search of every segment finds, from 10 m to
+    /// 1,000 km away, at any latitude of the region.
+    #[test]
+    fn pruned_search_finds_what_the_full_search_finds() {
+        let mut rng = Rng(0x0b0e_5eed);
+        for case in 0..300 {
+            let (cx, cy) = (rng.range(98.0, 125.0), rng.range(38.0, 52.0));
+            let r = [0.0005, 0.005, 0.02][case % 3];
+            let target = star(&mut rng, cx, cy, r, 5 + case % 30);
+            let gap = [1e-4, 0.003, 0.05, 0.4, 3.0, 9.0][case % 6];
+            let t = rng.range(0.0, std::f64::consts::TAU);
+            let k = 1.0 / cy.to_radians().cos();
+            let p = Coord { x: cx + (r + gap) * k * t.cos(), y: cy + (r + gap) * t.sin() };
+            let b = Boundary::densified(&target);
+            let frame = SphereAeqd::at(Coord { x: (cx + p.x) / 2.0, y: (cy + p.y) / 2.0 });
+            let fb = b.project(&frame);
+            let full = nearest_on(&b, &fb, &frame, p, false).unwrap();
+            let pruned = nearest_on(&b, &fb, &frame, p, true).unwrap();
+            let (df, dp) = (geodesic_distance(p, full).0, geodesic_distance(p, pruned).0);
+            assert!((df - dp).abs() < 1e-6, "case {case}: {df} vs {dp} m");
+            assert!((full.x - pruned.x).abs() < 1e-12 && (full.y - pruned.y).abs() < 1e-12, "case {case}");
         }
     }
 }
