@@ -13,8 +13,9 @@
 //! are the crossing points, computed in floating point.
 //!
 //! Anything not in general position is left to the overlay engine
-//! ([`intersection`] gives `None`): polygons with holes, boundaries that
-//! touch or share an edge, a vertex on the other's boundary (robust
+//! ([`intersection`] gives `None`): a hole that lies inside the other
+//! polygon (the answer would have a hole; holes apart from it, or around
+//! it, are settled here), boundaries that touch or share an edge, a vertex on the other's boundary (robust
 //! orientation tests decide), or two crossings, or a crossing and a vertex,
 //! closer than [`MIN_GAP_DEG`] along an edge.
 
@@ -28,20 +29,68 @@ pub const MIN_GAP_DEG: f64 = 1e-11;
 /// The intersection of `a` and `b` (valid, lon/lat), or `None` when they are
 /// not in general position (see the module's description).
 pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<MultiPolygon<f64>> {
-    if a.0.iter().chain(&b.0).any(|p| !p.interiors().is_empty()) {
-        return None;
-    }
-    let rings_a: Vec<Ring> = a.0.iter().map(|p| Ring::new(p.exterior())).collect::<Option<_>>()?;
-    let rings_b: Vec<Ring> = b.0.iter().map(|p| Ring::new(p.exterior())).collect::<Option<_>>()?;
+    let parts_a: Vec<Part> = a.0.iter().map(Part::new).collect::<Option<_>>()?;
+    let parts_b: Vec<Part> = b.0.iter().map(Part::new).collect::<Option<_>>()?;
     let mut out = Vec::new();
-    for ra in &rings_a {
-        for rb in &rings_b {
-            if ra.bbox.meets(&rb.bbox) {
-                out.extend(ring_intersection(ra, rb)?);
+    for pa in &parts_a {
+        for pb in &parts_b {
+            if !pa.exterior.bbox.meets(&pb.exterior.bbox) {
+                continue;
+            }
+            // a hole of either that the other's exterior falls in empties
+            // the pair; a hole apart from it changes nothing
+            let mut empty = false;
+            for (shell, holes) in [(&pa.exterior, &pb.holes), (&pb.exterior, &pa.holes)] {
+                for h in holes.iter().filter(|h| h.bbox.meets(&shell.bbox)) {
+                    match nesting(shell, h)? {
+                        Nesting::Apart => {}
+                        Nesting::FirstInSecond => empty = true,
+                        Nesting::SecondInFirst => return None, // the answer would have a hole
+                    }
+                }
+            }
+            if !empty {
+                out.extend(ring_intersection(&pa.exterior, &pb.exterior)?);
             }
         }
     }
     Some(MultiPolygon(out))
+}
+
+/// A polygon's rings, each as a [`Ring`].
+struct Part {
+    exterior: Ring,
+    holes: Vec<Ring>,
+}
+
+impl Part {
+    fn new(p: &Polygon<f64>) -> Option<Part> {
+        Some(Part {
+            exterior: Ring::new(p.exterior())?,
+            holes: p.interiors().iter().map(Ring::new).collect::<Option<_>>()?,
+        })
+    }
+}
+
+/// How two rings whose boundaries do not meet lie.
+enum Nesting {
+    Apart,
+    FirstInSecond,
+    SecondInFirst,
+}
+
+/// How rings `a` and `b` lie, or `None` when their boundaries meet.
+fn nesting(a: &Ring, b: &Ring) -> Option<Nesting> {
+    if !crossings(a, b)?.is_empty() {
+        return None;
+    }
+    Some(if b.contains(a.pts[0]) {
+        Nesting::FirstInSecond
+    } else if a.contains(b.pts[0]) {
+        Nesting::SecondInFirst
+    } else {
+        Nesting::Apart
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -356,6 +405,34 @@ mod tests {
     }
 
     #[test]
+    fn holes_apart_from_the_other_polygon_or_around_it_are_settled_here() {
+        let ring = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+        };
+        // a donut: 0..10 with a hole 3..7
+        let donut = mp(Polygon::new(ring(0.0, 0.0, 10.0, 10.0), vec![ring(3.0, 3.0, 7.0, 7.0)]));
+        // a block in the hole: nothing
+        let in_hole = mp(Polygon::new(ring(4.0, 4.0, 5.0, 5.0), vec![]));
+        assert!(intersection(&in_hole, &donut).unwrap().0.is_empty());
+        // a block across the donut's outer edge, away from the hole: the hole changes nothing
+        let across = mp(Polygon::new(ring(8.5, 1.0, 11.0, 2.0), vec![]));
+        let i = intersection(&across, &donut).unwrap();
+        assert!((i.unsigned_area() - 1.5).abs() < 1e-12, "{}", i.unsigned_area());
+        // a block with a hole of its own, the zone inside that hole: nothing
+        let holed_block = mp(Polygon::new(ring(20.0, 0.0, 30.0, 10.0), vec![ring(22.0, 2.0, 28.0, 8.0)]));
+        let zone = mp(Polygon::new(ring(24.0, 4.0, 26.0, 6.0), vec![]));
+        assert!(intersection(&holed_block, &zone).unwrap().0.is_empty());
+        // the same zone crossing the hole's edge is left to the overlay
+        let crossing = mp(Polygon::new(ring(21.0, 4.0, 26.0, 6.0), vec![]));
+        assert!(intersection(&holed_block, &crossing).is_none());
+        // agrees with geo's overlay where it answers
+        use geo::BooleanOps;
+        for (x, y) in [(&across, &donut), (&in_hole, &donut)] {
+            assert!((intersection(x, y).unwrap().unsigned_area() - x.intersection(y).unsigned_area()).abs() < 1e-12);
+        }
+    }
+
+    #[test]
     fn nested_and_apart_polygons_need_no_crossing() {
         let big = mp(polygon![(x: 0.0, y: 0.0), (x: 4.0, y: 0.0), (x: 4.0, y: 4.0), (x: 0.0, y: 4.0)]);
         let small = mp(polygon![(x: 1.0, y: 1.0), (x: 2.0, y: 1.0), (x: 2.0, y: 2.0)]);
@@ -376,12 +453,13 @@ mod tests {
         assert!(intersection(&a, &c).is_none());
         // the same polygon
         assert!(intersection(&a, &a).is_none());
-        // a hole
+        // a hole inside the other polygon: the answer would have a hole
         let holed = mp(Polygon::new(
             a.0[0].exterior().clone(),
             vec![LineString::from(vec![(0.5, 0.5), (1.0, 0.5), (1.0, 1.0), (0.5, 0.5)])],
         ));
-        assert!(intersection(&holed, &b).is_none());
+        let over = mp(polygon![(x: 0.25, y: 0.25), (x: 1.5, y: 0.25), (x: 1.5, y: 1.5), (x: 0.25, y: 1.5)]);
+        assert!(intersection(&holed, &over).is_none());
     }
 
     /// Against geo's overlay (a different algorithm) on random star
@@ -395,7 +473,12 @@ mod tests {
             let (cx, cy) = (111.0 + rng.range(0.0, 0.01), 40.0 + rng.range(0.0, 0.01));
             let a = star(&mut rng, 111.005, 40.005, 0.01, 3 + case % 40);
             let r = rng.range(0.001, 0.02);
-            let b = star(&mut rng, cx, cy, r, 3 + (case * 7) % 90);
+            let mut b = star(&mut rng, cx, cy, r, 3 + (case * 7) % 90);
+            if case % 4 == 0 {
+                // a hole well inside (the star's radius is at least 0.3 r)
+                let hole = star(&mut rng, cx, cy, 0.25 * r, 3 + case % 20);
+                b.0[0].interiors_push(hole.0[0].exterior().clone());
+            }
             let Some(ours) = intersection(&a, &b) else { continue };
             answered += 1;
             let theirs = a.intersection(&b);
@@ -410,6 +493,6 @@ mod tests {
             // each part counter-clockwise
             assert!(ours.0.iter().all(|p| p.signed_area() > 0.0), "case {case}");
         }
-        assert!(answered > 1900, "only {answered} of 2000 in general position");
+        assert!(answered > 1400, "only {answered} of 2000 in general position");
     }
 }

@@ -40,9 +40,23 @@ pub fn check(mp: &MultiPolygon<f64>) -> Result<(), Invalid> {
 /// rings of at least 3 distinct points. Enough to draw and to box a
 /// polygon, not to overlay it.
 pub fn check_structure(mp: &MultiPolygon<f64>) -> Result<(), Invalid> {
+    structure_and_box(mp).map(|_| ())
+}
+
+/// [`check_structure`], also giving the bounding box (from the same pass
+/// over the coordinates). A geometry with no coordinate fails the check
+/// (an exterior ring with fewer than 3 points) unless it has no polygon:
+/// its box is then empty, at the origin.
+pub fn structure_and_box(mp: &MultiPolygon<f64>) -> Result<geo::Rect<f64>, Invalid> {
+    let (mut min, mut max) =
+        (Coord { x: f64::INFINITY, y: f64::INFINITY }, Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY });
     for (pi, p) in mp.0.iter().enumerate() {
         for (ri, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
             for (vi, c) in ring.0.iter().enumerate() {
+                min.x = min.x.min(c.x);
+                min.y = min.y.min(c.y);
+                max.x = max.x.max(c.x);
+                max.y = max.y.max(c.y);
                 if !c.x.is_finite() || !c.y.is_finite() {
                     return Err(Invalid {
                         message: format!("{} has a non-finite coordinate (vertex {vi})", ring_name(mp, pi, ri)),
@@ -77,7 +91,10 @@ pub fn check_structure(mp: &MultiPolygon<f64>) -> Result<(), Invalid> {
             }
         }
     }
-    Ok(())
+    if min.x > max.x {
+        return Ok(geo::Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 }));
+    }
+    Ok(geo::Rect::new(min, max))
 }
 
 /// The other half of [`check`], for a polygon that passed

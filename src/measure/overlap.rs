@@ -129,13 +129,15 @@ impl<'a> Targets<'a> {
     /// (finite lon/lat in range, three distinct points per ring), which is
     /// enough to box and draw it, and skips the self-intersection sweep.
     pub fn work(&self, f: &mut RawFeature) {
-        use crate::geom::validate::{check_structure, check_topology};
+        use crate::geom::validate::{check_topology, structure_and_box};
         let Ok(g) = &f.geometry else { return };
-        if let Err(e) = check_structure(g) {
-            f.checked = Some(Err(e));
-            return;
-        }
-        let zone_box = bbox(g);
+        let zone_box = match structure_and_box(g) {
+            Ok(b) => b,
+            Err(e) => {
+                f.checked = Some(Err(e));
+                return;
+            }
+        };
         let near = self.index.intersecting_candidates(zone_box);
         if near.is_empty() && !self.validate_far {
             f.structure_only = true;
