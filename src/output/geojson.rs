@@ -151,38 +151,55 @@ fn write_coord(out: &mut Vec<u8>, x: f64) -> io::Result<()> {
         return write_f64(out, x);
     }
     let n = (x * 1e9).round();
+    // sign, at most 3 integer digits, the point, at most 9 decimals
+    let mut buf = [0u8; 14];
+    let mut len = 0;
     if n.is_sign_negative() {
-        out.push(b'-');
+        buf[0] = b'-';
+        len = 1;
     }
     let n = n.abs() as u64;
-    let (int, frac) = (n / 1_000_000_000, n % 1_000_000_000);
-    let mut digits = [0u8; 20];
-    let mut k = digits.len();
-    let mut v = int;
-    loop {
-        k -= 1;
-        digits[k] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+    let (int, frac) = ((n / 1_000_000_000) as u32, (n % 1_000_000_000) as u32);
+    if int >= 100 {
+        buf[len] = b'0' + (int / 100) as u8;
+        len += 1;
     }
-    out.extend_from_slice(&digits[k..]);
-    out.push(b'.');
+    if int >= 10 {
+        buf[len] = b'0' + (int / 10 % 10) as u8;
+        len += 1;
+    }
+    buf[len] = b'0' + (int % 10) as u8;
+    buf[len + 1] = b'.';
+    len += 2;
     if frac == 0 {
-        out.push(b'0');
-        return Ok(());
+        buf[len] = b'0';
+        len += 1;
+    } else {
+        // the nine decimals two at a time, the last alone; then no trailing zeros
+        let mut f = frac;
+        buf[len + 8] = b'0' + (f % 10) as u8;
+        f /= 10;
+        for k in (0..4).rev() {
+            let pair = (f % 100) as usize * 2;
+            f /= 100;
+            buf[len + 2 * k..len + 2 * k + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        }
+        let mut digits = 9;
+        while buf[len + digits - 1] == b'0' {
+            digits -= 1;
+        }
+        len += digits;
     }
-    let mut f = [0u8; 9];
-    let mut v = frac;
-    for d in f.iter_mut().rev() {
-        *d = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    let len = 9 - f.iter().rev().take_while(|&&d| d == b'0').count();
-    out.extend_from_slice(&f[..len]);
+    out.extend_from_slice(&buf[..len]);
     Ok(())
 }
+
+/// "00" to "99", for writing decimals two digits at a time.
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
 
 /// Appends `x` exactly as serde_json serialises an f64: its own shortest
 /// round-trip digits (`1.0`, `1e-7`), and `null` when not finite.
