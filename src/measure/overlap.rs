@@ -2,11 +2,10 @@
 //!
 //! Each zone is measured as it is read ([`Targets::work`], in the reader's
 //! parallel batches): the block R-tree gives the blocks whose envelopes it
-//! meets, and each is intersected exactly on the lon/lat plane (after
-//! clipping a large zone to the block's neighbourhood): by walking the two
-//! boundaries when they cross cleanly ([`crate::geom::general`]), else by
-//! i_overlay; the result is
-//! measured on the ellipsoid. A zone then needs no geometry after reading
+//! meets, and each is intersected exactly on the lon/lat plane: by walking
+//! the two boundaries when they cross cleanly ([`crate::geom::general`]),
+//! else by i_overlay after clipping a large zone to the block's
+//! neighbourhood. The result is measured on the ellipsoid. A zone then needs no geometry after reading
 //! unless maps or proposals want it. Per block and class the pieces are
 //! unioned ([`from_pieces`]), so zones that overlap each other are counted
 //! once.
