@@ -511,6 +511,52 @@ mod tests {
         assert!(proven > 300 && tangled > 500, "proven {proven}, invalid {tangled}: the cases do not cover both");
     }
 
+    /// The whole check agrees with geo's OGC validation on rings from
+    /// star-shaped to tangled, and on pairs of them as multipolygons.
+    #[test]
+    fn agrees_with_geo_validation_on_random_rings() {
+        use crate::geom::testkit::Rng;
+        use geo::Validation;
+        let mut rng = Rng(0x007a_11d8);
+        let ring = |rng: &mut Rng, case: usize, cx: f64| {
+            let n = 3 + case % 50;
+            let mut t: Vec<f64> =
+                (0..n).map(|i| (i as f64 + rng.range(0.0, 0.9)) / n as f64 * std::f64::consts::TAU).collect();
+            for _ in 0..(case % 3) {
+                let (i, j) = ((rng.next() * n as f64) as usize % n, (rng.next() * n as f64) as usize % n);
+                t.swap(i, j);
+            }
+            let mut pts: Vec<(f64, f64)> = t
+                .iter()
+                .map(|&a| {
+                    let r = 0.01 * rng.range(0.2, 1.0);
+                    (cx + r * a.cos(), 40.0 + r * a.sin())
+                })
+                .collect();
+            pts.push(pts[0]);
+            Polygon::new(LineString::from(pts), vec![])
+        };
+        let (mut valid, mut invalid) = (0, 0);
+        for case in 0..3000 {
+            let a = ring(&mut rng, case, 111.0);
+            let mp = if case % 5 == 4 {
+                // a second part, sometimes overlapping the first
+                let dx = rng.range(0.005, 0.03);
+                MultiPolygon(vec![a, ring(&mut rng, case + 7, 111.0 + dx)])
+            } else {
+                MultiPolygon(vec![a])
+            };
+            let ours = check(&mp).is_ok();
+            assert_eq!(ours, mp.is_valid(), "case {case}: {:?} {mp:?}", check(&mp));
+            if ours {
+                valid += 1;
+            } else {
+                invalid += 1;
+            }
+        }
+        assert!(valid > 500 && invalid > 500, "{valid} valid, {invalid} invalid: the cases do not cover both");
+    }
+
     #[test]
     fn a_valid_square_passes() {
         let p = polygon![(x: 111.0, y: 40.0), (x: 111.01, y: 40.0), (x: 111.01, y: 40.01), (x: 111.0, y: 40.01)];
