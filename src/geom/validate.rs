@@ -183,22 +183,25 @@ struct Seg {
     seg: u32,
 }
 
-/// Finds crossing or overlapping edges in one sweep over all segments in
-/// order of their smallest x: a ring that crosses or touches itself, two
-/// rings that cross or share an edge. Rings may touch each other at single
-/// points (OGC). O(n + k) for evenly spread segments.
+/// Finds crossing or overlapping edges: a ring that crosses or touches
+/// itself, two rings that cross or share an edge. Rings may touch each
+/// other at single points (OGC).
 ///
-/// The order is a counting sort into about one bucket per segment across
-/// the x extent; the sweep compares bucket numbers, which can only keep
-/// more candidate pairs than exact x would, never fewer, and the exact box
-/// test follows. Consecutive edges of a ring always meet at their shared
-/// vertex; they are settled by one orientation test and only reach the
+/// Each ring is cut into monotone chains: runs of edges whose vertices go
+/// strictly one way in (x, y) order. Two edges of one chain that are not
+/// consecutive lie in x ranges that meet at most at one x, where the chain
+/// runs strictly up or down: they never meet; consecutive ones meet only at
+/// their shared vertex. So only edges of different chains are compared: the
+/// chains in order of their smallest x, each with the chains whose boxes
+/// meet its box, and two such chains edge by edge in x order (a merge of two
+/// sorted runs). Consecutive edges of a ring (within a chain, or where two
+/// chains join) are settled by one orientation test and only reach the
 /// exact intersection when they are collinear (a spike or a fold).
 fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
     let mut rings: Vec<(usize, usize)> = Vec::new();
-    let mut ring_len: Vec<u32> = Vec::new();
+    let (mut ring_len, mut ring_first): (Vec<u32>, Vec<usize>) = (Vec::new(), Vec::new());
     let mut segs: Vec<Seg> = Vec::with_capacity(mp.0.iter().map(|p| p.exterior().0.len()).sum());
-    let (mut x0, mut x1) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut chains: Vec<Chain> = Vec::new();
     for (pi, p) in mp.0.iter().enumerate() {
         for (ri, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
             let id = rings.len() as u32;
@@ -207,127 +210,153 @@ fn sweep(mp: &MultiPolygon<f64>) -> Option<Invalid> {
             for l in ring.lines().filter(|l| l.start != l.end) {
                 let k = (segs.len() - first) as u32;
                 segs.push(Seg { line: l, ring: id, seg: k });
-                x0 = x0.min(l.start.x);
-                x1 = x1.max(l.start.x);
             }
-            let n = (segs.len() - first) as u32;
-            ring_len.push(n);
+            ring_len.push((segs.len() - first) as u32);
+            ring_first.push(first);
+            // the ring's chains, cut where the (x, y) order of its vertices turns
+            let up = |s: &Seg| (s.line.start.x, s.line.start.y) < (s.line.end.x, s.line.end.y);
+            let mut c0 = first;
+            for i in first..segs.len() {
+                let last = i + 1 == segs.len();
+                if last || up(&segs[i + 1]) != up(&segs[i]) {
+                    chains.push(Chain::new(&segs, c0, i + 1, up(&segs[c0])));
+                    c0 = i + 1;
+                }
+            }
         }
     }
-    if segs.is_empty() {
-        return None;
-    }
-    // bucket of an x: monotone in x, so the sweep order is by bucket
-    let buckets = segs.len().next_power_of_two();
-    let scale = if x1 > x0 { (buckets - 1) as f64 / (x1 - x0) } else { 0.0 };
-    let bucket = |x: f64| (((x - x0) * scale) as usize).min(buckets - 1);
-    let mut count = vec![0u32; buckets + 1];
-    let lo_hi: Vec<(u32, u32)> = segs
-        .iter()
-        .map(|s| {
-            let (a, b) = (s.line.start.x, s.line.end.x);
-            (bucket(a.min(b)) as u32, bucket(a.max(b)) as u32)
-        })
-        .collect();
-    for &(lo, _) in &lo_hi {
-        count[lo as usize + 1] += 1;
-    }
-    for i in 0..buckets {
-        count[i + 1] += count[i];
-    }
-    // stable: segments of one bucket stay in input order
-    let mut order = vec![0u32; segs.len()];
-    for (i, &(lo, _)) in lo_hi.iter().enumerate() {
-        let slot = &mut count[lo as usize];
-        order[*slot as usize] = i as u32;
-        *slot += 1;
-    }
-    // what the inner loop reads, packed in sweep order: bucket of min x,
-    // bucket of max x, then the exact box
-    struct Entry {
-        lo: u32,
-        hi: u32,
-        min_x: f64,
-        max_x: f64,
-        min_y: f64,
-        max_y: f64,
-    }
-    let sorted: Vec<Entry> = order
-        .iter()
-        .map(|&i| {
-            let (s, (lo, hi)) = (&segs[i as usize], lo_hi[i as usize]);
-            let (a, b) = (s.line.start, s.line.end);
-            Entry { lo, hi, min_x: a.x.min(b.x), max_x: a.x.max(b.x), min_y: a.y.min(b.y), max_y: a.y.max(b.y) }
-        })
-        .collect();
     let name = |ring: u32| {
         let (pi, ri) = rings[ring as usize];
         ring_name(mp, pi, ri)
     };
-    for (i, ea) in sorted.iter().enumerate() {
-        let a = &segs[order[i] as usize];
-        for (j, eb) in sorted[i + 1..].iter().enumerate() {
-            if eb.lo > ea.hi {
+    // consecutive edges inside a chain: only a fold can make them meet
+    // beyond their shared vertex, and a strictly monotone run cannot fold;
+    // where chains join, the turn may be a spike
+    for c in &chains {
+        // (each chain's first edge and the edge before it, whichever chain that is in)
+        let a = &segs[c.start];
+        let (first, n) = (ring_first[a.ring as usize], ring_len[a.ring as usize] as usize);
+        let before = &segs[first + (a.seg as usize + n - 1) % n];
+        if let Some(e) = meeting(before, a, &ring_len, &name) {
+            return Some(e);
+        }
+    }
+    chains.sort_unstable_by(|a, b| a.min.x.total_cmp(&b.min.x).then(a.start.cmp(&b.start)));
+    for (i, ca) in chains.iter().enumerate() {
+        for cb in &chains[i + 1..] {
+            if cb.min.x > ca.max.x {
                 break;
             }
-            // one branch, not four: most candidates fail this test unpredictably
-            let meet =
-                (eb.min_x <= ea.max_x) & (eb.max_x >= ea.min_x) & (eb.min_y <= ea.max_y) & (eb.max_y >= ea.min_y);
-            if !meet {
+            if cb.min.y > ca.max.y || cb.max.y < ca.min.y {
                 continue;
             }
-            let b = &segs[order[i + 1 + j] as usize];
-            let same_ring = a.ring == b.ring;
-            if same_ring {
-                let d = a.seg.abs_diff(b.seg);
-                if d == 1 || d + 1 == ring_len[a.ring as usize] {
-                    // consecutive edges: they share a vertex and meet only
-                    // there unless the three points are collinear
-                    let (p, q) = if a.line.end == b.line.start { (a.line, b.line) } else { (b.line, a.line) };
-                    if !collinear(p.start, p.end, q.end) {
-                        continue;
+            // the two chains' edges in x order, merged
+            let mut from = 0;
+            for k in 0..ca.len() {
+                let a = ca.in_x_order(&segs, k);
+                let (a_min, a_max) = x_range(a);
+                while from < cb.len() && x_range(cb.in_x_order(&segs, from)).1 < a_min {
+                    from += 1;
+                }
+                for j in from..cb.len() {
+                    let b = cb.in_x_order(&segs, j);
+                    if x_range(b).0 > a_max {
+                        break;
                     }
-                }
-            }
-            let Some(x) = line_intersection(a.line, b.line) else { continue };
-            if same_ring {
-                let d = a.seg.abs_diff(b.seg);
-                let adjacent = d == 1 || d + 1 == ring_len[a.ring as usize];
-                let at = match x {
-                    LineIntersection::SinglePoint { intersection, .. } => intersection,
-                    LineIntersection::Collinear { intersection } => intersection.start,
-                };
-                // adjacent segments meet at their shared vertex; anything more is a spike or a fold
-                let shared = |c: Coord<f64>| c == a.line.start || c == a.line.end;
-                if adjacent && matches!(x, LineIntersection::SinglePoint { .. }) && shared(at) {
-                    continue;
-                }
-                return Some(Invalid {
-                    message: format!("{} self-intersects", name(a.ring)),
-                    at: Some(at),
-                    repairable: true,
-                });
-            }
-            match x {
-                LineIntersection::SinglePoint { is_proper: false, .. } => {} // rings touching at a point
-                LineIntersection::SinglePoint { intersection, .. } => {
-                    return Some(Invalid {
-                        message: format!("{} and {} cross", name(a.ring), name(b.ring)),
-                        at: Some(intersection),
-                        repairable: true,
-                    })
-                }
-                LineIntersection::Collinear { intersection } => {
-                    return Some(Invalid {
-                        message: format!("{} and {} share an edge", name(a.ring), name(b.ring)),
-                        at: Some(intersection.start),
-                        repairable: true,
-                    })
+                    if let Some(e) = meeting(a, b, &ring_len, &name) {
+                        return Some(e);
+                    }
                 }
             }
         }
     }
     None
+}
+
+/// A run of consecutive edges `segs[start..end]` of one ring whose
+/// vertices go strictly one way in (x, y) order (`up`: increasing), and its box.
+struct Chain {
+    start: usize,
+    end: usize,
+    up: bool,
+    min: Coord<f64>,
+    max: Coord<f64>,
+}
+
+impl Chain {
+    fn new(segs: &[Seg], start: usize, end: usize, up: bool) -> Chain {
+        let (mut min, mut max) = (segs[start].line.start, segs[start].line.start);
+        for s in &segs[start..end] {
+            let c = s.line.end;
+            min = Coord { x: min.x.min(c.x), y: min.y.min(c.y) };
+            max = Coord { x: max.x.max(c.x), y: max.y.max(c.y) };
+        }
+        Chain { start, end, up, min, max }
+    }
+
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Its `k`-th edge by increasing x.
+    #[inline]
+    fn in_x_order<'s>(&self, segs: &'s [Seg], k: usize) -> &'s Seg {
+        &segs[if self.up { self.start + k } else { self.end - 1 - k }]
+    }
+}
+
+fn x_range(s: &Seg) -> (f64, f64) {
+    let (a, b) = (s.line.start.x, s.line.end.x);
+    (a.min(b), a.max(b))
+}
+
+/// How two edges meet, if that makes the geometry invalid.
+fn meeting(a: &Seg, b: &Seg, ring_len: &[u32], name: &dyn Fn(u32) -> String) -> Option<Invalid> {
+    let (la, lb) = (a.line, b.line);
+    let meet = (lb.start.x.min(lb.end.x) <= la.start.x.max(la.end.x))
+        & (lb.start.x.max(lb.end.x) >= la.start.x.min(la.end.x))
+        & (lb.start.y.min(lb.end.y) <= la.start.y.max(la.end.y))
+        & (lb.start.y.max(lb.end.y) >= la.start.y.min(la.end.y));
+    if !meet || std::ptr::eq(a, b) {
+        return None;
+    }
+    let same_ring = a.ring == b.ring;
+    let d = a.seg.abs_diff(b.seg);
+    let adjacent = same_ring && (d == 1 || d + 1 == ring_len[a.ring as usize]);
+    if adjacent {
+        // consecutive edges: they share a vertex and meet only there
+        // unless the three points are collinear
+        let (p, q) = if la.end == lb.start { (la, lb) } else { (lb, la) };
+        if !collinear(p.start, p.end, q.end) {
+            return None;
+        }
+    }
+    let x = line_intersection(la, lb)?;
+    if same_ring {
+        let at = match x {
+            LineIntersection::SinglePoint { intersection, .. } => intersection,
+            LineIntersection::Collinear { intersection } => intersection.start,
+        };
+        // adjacent segments meet at their shared vertex; anything more is a spike or a fold
+        let shared = |c: Coord<f64>| c == la.start || c == la.end;
+        if adjacent && matches!(x, LineIntersection::SinglePoint { .. }) && shared(at) {
+            return None;
+        }
+        return Some(Invalid { message: format!("{} self-intersects", name(a.ring)), at: Some(at), repairable: true });
+    }
+    match x {
+        LineIntersection::SinglePoint { is_proper: false, .. } => None, // rings touching at a point
+        LineIntersection::SinglePoint { intersection, .. } => Some(Invalid {
+            message: format!("{} and {} cross", name(a.ring), name(b.ring)),
+            at: Some(intersection),
+            repairable: true,
+        }),
+        LineIntersection::Collinear { intersection } => Some(Invalid {
+            message: format!("{} and {} share an edge", name(a.ring), name(b.ring)),
+            at: Some(intersection.start),
+            repairable: true,
+        }),
+    }
 }
 
 /// Whether three points are collinear, exactly: a floating-point
