@@ -503,6 +503,33 @@ mod tests {
         assert!(e.message.contains("self-intersects"), "{e}");
     }
 
+    /// A closed ring of `n` vertices about `centre`, at radii from `r_min`
+    /// to 1 (in hundredths of a degree) at angles in order, then `swaps`
+    /// pairs of angles swapped: from star-shaped to tangled.
+    fn random_ring(
+        rng: &mut crate::geom::testkit::Rng,
+        n: usize,
+        swaps: usize,
+        centre: (f64, f64),
+        r_min: f64,
+    ) -> LineString<f64> {
+        let mut t: Vec<f64> =
+            (0..n).map(|i| (i as f64 + rng.range(0.0, 0.9)) / n as f64 * std::f64::consts::TAU).collect();
+        for _ in 0..swaps {
+            let (i, j) = ((rng.next() * n as f64) as usize % n, (rng.next() * n as f64) as usize % n);
+            t.swap(i, j);
+        }
+        let mut pts: Vec<(f64, f64)> = t
+            .iter()
+            .map(|&a| {
+                let r = 0.01 * rng.range(r_min, 1.0);
+                (centre.0 + r * a.cos(), centre.1 + r * a.sin())
+            })
+            .collect();
+        pts.push(pts[0]);
+        LineString::from(pts)
+    }
+
     /// Whatever `star_shaped` proves simple, geo's OGC validation finds
     /// valid, on rings from star-shaped to wildly tangled.
     #[test]
@@ -512,24 +539,8 @@ mod tests {
         let mut rng = Rng(0x57a2);
         let (mut proven, mut tangled) = (0, 0);
         for case in 0..4000 {
-            let n = 3 + case % 60;
-            // angles in order, then some swapped: from star-shaped to tangled
-            let mut t: Vec<f64> =
-                (0..n).map(|i| (i as f64 + rng.range(0.0, 0.9)) / n as f64 * std::f64::consts::TAU).collect();
-            for _ in 0..(case % 4) {
-                let (i, j) = ((rng.next() * n as f64) as usize % n, (rng.next() * n as f64) as usize % n);
-                t.swap(i, j);
-            }
-            let (cx, cy) = (111.0 + rng.range(-0.003, 0.003), 40.0 + rng.range(-0.003, 0.003));
-            let mut pts: Vec<(f64, f64)> = t
-                .iter()
-                .map(|&a| {
-                    let r = 0.01 * rng.range(0.05, 1.0);
-                    (cx + r * a.cos(), cy + r * a.sin())
-                })
-                .collect();
-            pts.push(pts[0]);
-            let ring = LineString::from(pts);
+            let centre = (111.0 + rng.range(-0.003, 0.003), 40.0 + rng.range(-0.003, 0.003));
+            let ring = random_ring(&mut rng, 3 + case % 60, case % 4, centre, 0.05);
             let valid = Polygon::new(ring.clone(), vec![]).is_valid();
             if star_shaped(&ring.0) {
                 proven += 1;
@@ -548,22 +559,7 @@ mod tests {
         use geo::Validation;
         let mut rng = Rng(0x007a_11d8);
         let ring = |rng: &mut Rng, case: usize, cx: f64| {
-            let n = 3 + case % 50;
-            let mut t: Vec<f64> =
-                (0..n).map(|i| (i as f64 + rng.range(0.0, 0.9)) / n as f64 * std::f64::consts::TAU).collect();
-            for _ in 0..(case % 3) {
-                let (i, j) = ((rng.next() * n as f64) as usize % n, (rng.next() * n as f64) as usize % n);
-                t.swap(i, j);
-            }
-            let mut pts: Vec<(f64, f64)> = t
-                .iter()
-                .map(|&a| {
-                    let r = 0.01 * rng.range(0.2, 1.0);
-                    (cx + r * a.cos(), 40.0 + r * a.sin())
-                })
-                .collect();
-            pts.push(pts[0]);
-            Polygon::new(LineString::from(pts), vec![])
+            Polygon::new(random_ring(rng, 3 + case % 50, case % 3, (cx, 40.0), 0.2), vec![])
         };
         let (mut valid, mut invalid) = (0, 0);
         for case in 0..3000 {
