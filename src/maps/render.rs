@@ -640,11 +640,32 @@ impl Canvas for PlotPng {
                     let y1 = cov.iter().map(|c| c.1).max().unwrap_or(y0);
                     let (bx, by) = (x0 - ri, y0 - ri);
                     let (bw, bh) = ((x1 - x0 + 2 * ri + 1) as usize, (y1 - y0 + 2 * ri + 1) as usize);
-                    let mut dil = vec![0f32; bw * bh];
+                    // the coverage per pixel (glyph boxes may overlap), then dilated
+                    let mut grid = vec![0f32; bw * bh];
                     for &(x, y, v) in &cov {
+                        let i = (y - by) as usize * bw + (x - bx) as usize;
+                        grid[i] = grid[i].max(v);
+                    }
+                    // a pixel whose four neighbours are covered at least as much adds
+                    // nothing: every pixel it reaches, a neighbour reaches closer
+                    // (so with at least its weight, as a neighbour's own weight
+                    // is full when the halo is 1.5 px or more)
+                    let full_step = hr >= 1.5;
+                    let mut dil = vec![0f32; bw * bh];
+                    for (i, &v) in grid.iter().enumerate() {
+                        if v <= 0.0 {
+                            continue;
+                        }
+                        let (x, y) = (i % bw, i / bw);
+                        let at = |x: usize, y: usize| grid[y * bw + x];
+                        // (the covered pixels lie ri or more inside the grid's edges)
+                        if full_step && at(x - 1, y) >= v && at(x + 1, y) >= v && at(x, y - 1) >= v && at(x, y + 1) >= v
+                        {
+                            continue;
+                        }
                         for &(dx, dy, w) in &disc {
-                            let i = (y + dy - by) as usize * bw + (x + dx - bx) as usize;
-                            dil[i] = dil[i].max(v * w);
+                            let j = (y as i32 + dy) as usize * bw + (x as i32 + dx) as usize;
+                            dil[j] = dil[j].max(v * w);
                         }
                     }
                     for (i, a) in dil.iter().enumerate() {
