@@ -29,11 +29,28 @@ pub const MIN_GAP_DEG: f64 = 1e-11;
 /// The intersection of `a` and `b` (valid, lon/lat), or `None` when they are
 /// not in general position (see the module's description).
 pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<MultiPolygon<f64>> {
-    let parts_a: Vec<Part> = a.0.iter().map(Part::new).collect::<Option<_>>()?;
-    let parts_b: Vec<Part> = b.0.iter().map(Part::new).collect::<Option<_>>()?;
+    intersection_of(&Prepared::new(a)?, &Prepared::new(b)?)
+}
+
+/// A multipolygon made ready for [`intersection_of`] once, for a caller
+/// that intersects it with many others: each ring without repeated
+/// vertices, counter-clockwise, boxed.
+pub struct Prepared {
+    parts: Vec<Part>,
+}
+
+impl Prepared {
+    /// `None` when a ring has zero area (never general position).
+    pub fn new(mp: &MultiPolygon<f64>) -> Option<Prepared> {
+        Some(Prepared { parts: mp.0.iter().map(Part::new).collect::<Option<_>>()? })
+    }
+}
+
+/// [`intersection`] of two prepared multipolygons.
+pub fn intersection_of(a: &Prepared, b: &Prepared) -> Option<MultiPolygon<f64>> {
     let mut out = Vec::new();
-    for pa in &parts_a {
-        for pb in &parts_b {
+    for pa in &a.parts {
+        for pb in &b.parts {
             if !pa.exterior.bbox.meets(&pb.exterior.bbox) {
                 continue;
             }

@@ -79,6 +79,8 @@ pub struct Targets<'a> {
     blocks: &'a [Block],
     block_area: &'a [Mu],
     boxes: Vec<Rect<f64>>,
+    /// Each block ready for the boundary walk (`None`: not walkable).
+    walkable: Vec<Option<general::Prepared>>,
     index: BoxIndex,
     /// Sweep zones far from every block too (see [`Targets::work`]).
     validate_far: bool,
@@ -91,7 +93,8 @@ impl<'a> Targets<'a> {
     pub fn new(blocks: &'a [Block], block_area: &'a [Mu]) -> Targets<'a> {
         let boxes: Vec<Rect<f64>> = blocks.iter().map(|b| bbox(&b.geom)).collect();
         let index = BoxIndex::new(boxes.iter().copied());
-        Targets { blocks, block_area, boxes, index, validate_far: true, spent_ns: Default::default() }
+        let walkable = blocks.iter().map(|b| general::Prepared::new(&b.geom)).collect();
+        Targets { blocks, block_area, boxes, walkable, index, validate_far: true, spent_ns: Default::default() }
     }
 
     /// Whether [`Targets::work`] sweeps zones whose box meets no block's
@@ -117,7 +120,9 @@ impl<'a> Targets<'a> {
     /// The overlaps of a zone with `candidates`, the blocks whose boxes meet
     /// its box `zone_box`.
     fn pieces_of(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>, candidates: Vec<usize>) -> Vec<Piece> {
-        candidates.into_iter().filter_map(|bi| self.piece(zone, zone_box, bi)).collect()
+        // the zone is made ready for the walk once, if some block needs it
+        let walkable = std::cell::OnceCell::new();
+        candidates.into_iter().filter_map(|bi| self.piece(zone, zone_box, &walkable, bi)).collect()
     }
 
     /// The reader's work for a zone feature: validate it and, when valid,
@@ -155,7 +160,13 @@ impl<'a> Targets<'a> {
         self.spent_ns.fetch_add(ns, std::sync::atomic::Ordering::Relaxed);
     }
 
-    fn piece(&self, zone: &MultiPolygon<f64>, zone_box: Rect<f64>, bi: usize) -> Option<Piece> {
+    fn piece(
+        &self,
+        zone: &MultiPolygon<f64>,
+        zone_box: Rect<f64>,
+        walkable: &std::cell::OnceCell<Option<general::Prepared>>,
+        bi: usize,
+    ) -> Option<Piece> {
         let (block, block_box) = (&self.blocks[bi], self.boxes[bi]);
         // most candidates are decided without an overlay: zones that miss
         // the block's box, and zones that contain it whole; most others
@@ -167,7 +178,12 @@ impl<'a> Targets<'a> {
             BoxRelation::Outside => return None,
             BoxRelation::Inside => (None, self.block_area[bi].m2()),
             BoxRelation::Crossing => {
-                let inter = general::intersection(&block.geom, zone).unwrap_or_else(|| {
+                let zone_walkable = walkable.get_or_init(|| general::Prepared::new(zone));
+                let walked = match (&self.walkable[bi], zone_walkable) {
+                    (Some(b), Some(z)) => general::intersection_of(b, z),
+                    _ => None,
+                };
+                let inter = walked.unwrap_or_else(|| {
                     let z = clip_if_large(zone, zone_box, block_box);
                     overlay::engine_intersection(&block.geom, z.as_ref())
                 });
