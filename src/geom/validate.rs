@@ -145,9 +145,8 @@ fn ring_name(mp: &MultiPolygon<f64>, pi: usize, ri: usize) -> String {
 /// way and the ring goes round exactly once, so every ray from that point
 /// meets it once and no two edges can meet but at their shared vertex.
 /// Convex rings, most blocks and parcels, and many zones pass; `false` only
-/// means "not proven here" (the sweep decides). Each turn is a
-/// floating-point determinant clearly away from zero (Shewchuk's error
-/// bound, taken three times over); a doubtful one gives `false`.
+/// means "not proven here" (the sweep decides). Each turn must be a
+/// [`clear_turn`]; a doubtful one gives `false`.
 fn star_shaped(ring: &[Coord<f64>]) -> bool {
     let n = ring.len().saturating_sub(1); // the closing vertex repeats the first
     if n < 3 || ring[0] != ring[n] {
@@ -157,17 +156,15 @@ fn star_shaped(ring: &[Coord<f64>]) -> bool {
     let c = ring[..n].iter().fold(Coord { x: 0.0, y: 0.0 }, |s, p| Coord { x: s.x + p.x * k, y: s.y + p.y * k });
     let (mut left, mut right, mut up, mut down) = (0usize, 0usize, 0usize, 0usize);
     for w in ring.windows(2) {
-        let (a, b) = (w[0] - c, w[1] - c);
-        let (l, r) = (a.x * b.y, a.y * b.x);
-        let det = l - r;
-        if det.abs() <= 1e-15 * (l.abs() + r.abs()) {
-            return false;
+        match clear_turn(c, w[0], w[1]) {
+            None => return false,
+            Some(true) => left += 1,
+            Some(false) => right += 1,
         }
-        left += usize::from(det > 0.0);
-        right += usize::from(det < 0.0);
         // crossings of the horizontal line through the centre, half-open
-        up += usize::from(a.y <= 0.0 && b.y > 0.0);
-        down += usize::from(b.y <= 0.0 && a.y > 0.0);
+        let (ay, by) = (w[0].y - c.y, w[1].y - c.y);
+        up += usize::from(ay <= 0.0 && by > 0.0);
+        down += usize::from(by <= 0.0 && ay > 0.0);
     }
     // turning left all the way, a ring crosses that line upward to the
     // right of the centre and downward to its left: once each round
@@ -359,17 +356,22 @@ fn meeting(a: &Seg, b: &Seg, ring_len: &[u32], name: &dyn Fn(u32) -> String) -> 
     }
 }
 
-/// Whether three points are collinear, exactly: a floating-point
-/// determinant clearly away from zero settles it (Shewchuk's error bound,
-/// taken three times over), else the robust predicate decides.
+/// Whether three points are collinear, exactly: a clear turn settles it,
+/// else the robust predicate decides.
 #[inline]
 fn collinear(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool {
     use geo::kernels::{Kernel, Orientation, RobustKernel};
+    clear_turn(a, b, c).is_none() && RobustKernel::orient2d(a, b, c) == Orientation::Collinear
+}
+
+/// Which way a→b→c turns (`true`: left) when a floating-point determinant
+/// settles it clearly (Shewchuk's error bound, taken three times over);
+/// `None` when it is too close to call.
+#[inline]
+fn clear_turn(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> Option<bool> {
     let (l, r) = ((b.x - a.x) * (c.y - a.y), (b.y - a.y) * (c.x - a.x));
-    if (l - r).abs() > 1e-15 * (l.abs() + r.abs()) {
-        return false;
-    }
-    RobustKernel::orient2d(a, b, c) == Orientation::Collinear
+    let det = l - r;
+    (det.abs() > 1e-15 * (l.abs() + r.abs())).then_some(det > 0.0)
 }
 
 /// Holes lie inside their exterior; the parts of a multipolygon do not overlap.
