@@ -20,7 +20,7 @@
 //! closer than [`MIN_GAP_DEG`] along an edge.
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{Coord, Intersects, LineString, MultiPolygon, Polygon, Rect};
 
 /// Crossings closer than this (degrees, about a micrometre) to a vertex or
 /// to each other along one edge are not general position.
@@ -51,14 +51,14 @@ pub fn intersection_of(a: &Prepared, b: &Prepared) -> Option<MultiPolygon<f64>> 
     let mut out = Vec::new();
     for pa in &a.parts {
         for pb in &b.parts {
-            if !pa.exterior.bbox.meets(&pb.exterior.bbox) {
+            if !pa.exterior.bbox.intersects(&pb.exterior.bbox) {
                 continue;
             }
             // a hole of either that the other's exterior falls in empties
             // the pair; a hole apart from it changes nothing
             let mut empty = false;
             for (shell, holes) in [(&pa.exterior, &pb.holes), (&pb.exterior, &pa.holes)] {
-                for h in holes.iter().filter(|h| h.bbox.meets(&shell.bbox)) {
+                for h in holes.iter().filter(|h| h.bbox.intersects(&shell.bbox)) {
                     match nesting(shell, h)? {
                         Nesting::Apart => {}
                         Nesting::FirstInSecond => empty = true,
@@ -110,25 +110,10 @@ fn nesting(a: &Ring, b: &Ring) -> Option<Nesting> {
     })
 }
 
-#[derive(Clone, Copy)]
-struct BBox {
-    min: Coord<f64>,
-    max: Coord<f64>,
-}
-
-impl BBox {
-    fn of(a: Coord<f64>, b: Coord<f64>) -> BBox {
-        BBox { min: Coord { x: a.x.min(b.x), y: a.y.min(b.y) }, max: Coord { x: a.x.max(b.x), y: a.y.max(b.y) } }
-    }
-    fn meets(&self, o: &BBox) -> bool {
-        (self.min.x <= o.max.x) & (o.min.x <= self.max.x) & (self.min.y <= o.max.y) & (o.min.y <= self.max.y)
-    }
-}
-
 /// A ring as an open, counter-clockwise list of vertices without repeats.
 struct Ring {
     pts: Vec<Coord<f64>>,
-    bbox: BBox,
+    bbox: Rect<f64>,
 }
 
 impl Ring {
@@ -156,13 +141,12 @@ impl Ring {
         if twice < 0.0 {
             pts.reverse();
         }
-        let mut bbox = BBox::of(pts[0], pts[0]);
+        let (mut min, mut max) = (pts[0], pts[0]);
         for &c in &pts {
-            bbox.min.x = bbox.min.x.min(c.x);
-            bbox.min.y = bbox.min.y.min(c.y);
-            bbox.max.x = bbox.max.x.max(c.x);
-            bbox.max.y = bbox.max.y.max(c.y);
+            min = Coord { x: min.x.min(c.x), y: min.y.min(c.y) };
+            max = Coord { x: max.x.max(c.x), y: max.y.max(c.y) };
         }
+        let bbox = Rect::new(min, max);
         Some(Ring { pts, bbox })
     }
 
@@ -210,24 +194,24 @@ fn crossings(a: &Ring, b: &Ring) -> Option<Vec<Crossing>> {
     }
     for i in 0..b.pts.len() {
         let (p, q) = b.edge(i);
-        if BBox::of(p, q).meets(&a.bbox) {
+        if Rect::new(p, q).intersects(&a.bbox) {
             items.push((p.x.min(q.x), i as u32 | B));
         }
     }
     items.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
     // the edges of each ring that the sweep has reached and not yet passed
-    let mut active_a: Vec<(u32, BBox)> = Vec::new();
-    let mut active_b: Vec<(u32, BBox)> = Vec::new();
+    let mut active_a: Vec<(u32, Rect<f64>)> = Vec::new();
+    let mut active_b: Vec<(u32, Rect<f64>)> = Vec::new();
     let mut found = Vec::new();
     for &(x, id) in &items {
         let (mine, theirs, ring, other) =
             if id & B == 0 { (&mut active_a, &mut active_b, a, b) } else { (&mut active_b, &mut active_a, b, a) };
         let i = id & !B;
         let (p, q) = ring.edge(i as usize);
-        let bx = BBox::of(p, q);
-        theirs.retain(|(_, o)| o.max.x >= x);
+        let bx = Rect::new(p, q);
+        theirs.retain(|(_, o)| o.max().x >= x);
         for &(j, o) in theirs.iter() {
-            if !bx.meets(&o) {
+            if !bx.intersects(&o) {
                 continue;
             }
             let (r, s) = other.edge(j as usize);
