@@ -4,7 +4,7 @@
 use super::font::{CjkFont, TextMetrics};
 use super::projection::Projection;
 use super::render::{encode_png, Align, Canvas, Fill, Line, PlotPng, PlotSvg, Pt, Rgb, TextStyle, WHITE};
-use super::shape::{clip_path, clip_ring, decimate, Rect};
+use super::shape::{clip_path, clip_ring, decimate, simplify, Rect};
 use super::style::{ParkClass, Scale, GREY_TEXT, INK};
 use super::{MapConfig, MapError, MapSummary, RenderedMap, ZoneClass};
 use geo::MultiPolygon;
@@ -148,12 +148,19 @@ impl View {
     }
 
     /// The rings of a multipolygon on the page (open: no repeated first point),
-    /// with vertices closer than a third of a pixel dropped.
+    /// with what cannot show dropped: vertices within a quarter pixel of the
+    /// last one kept are dropped before projecting (a lon/lat step of
+    /// [`View::quarter_px_deg`] is at most a quarter pixel on the page), then
+    /// vertices closer than a third of a pixel, then those a path needs
+    /// not come within a fifth of a pixel of ([`simplify`]).
     pub fn rings(&self, mp: &MultiPolygon<f64>) -> Vec<Vec<Pt>> {
         let mut out = Vec::new();
+        let deg = self.quarter_px_deg();
         for poly in &mp.0 {
             for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                let mut r = decimate(ring.0.iter().map(|c| self.px(c.x, c.y)), 0.33);
+                let ll = decimate(ring.0.iter().map(|c| (c.x, c.y)), deg);
+                let r = decimate(ll.into_iter().map(|(x, y)| self.px(x, y)), 0.33);
+                let mut r = simplify(&r, 0.2);
                 if r.len() > 1 && r.first() == r.last() {
                     r.pop();
                 }
@@ -163,6 +170,16 @@ impl View {
             }
         }
         out
+    }
+
+    /// A lon/lat distance (degrees, as if both were lengths) that is at most
+    /// a quarter pixel on the page anywhere near the view: a degree is at
+    /// most 111.7 km on the ground (of latitude, at the poles; of longitude
+    /// less), and the projection's scale across a map (a conic with its
+    /// standard parallels a sixth inside the map's span, or a 3° Gauss–Krüger
+    /// zone) varies from the centre's by far less than the 5% allowed for it.
+    pub fn quarter_px_deg(&self) -> f64 {
+        0.25 / (self.ground_px_per_m() * 1.05 * 111_700.0)
     }
 
     /// Page px per metre on the ground at the centre.

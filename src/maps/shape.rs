@@ -79,9 +79,10 @@ impl Rect {
 pub(crate) fn decimate(pts: impl IntoIterator<Item = Pt>, tol: f64) -> Vec<Pt> {
     let mut out: Vec<Pt> = Vec::new();
     let mut last_dropped: Option<Pt> = None;
+    let tol2 = tol * tol;
     for p in pts {
         match out.last() {
-            Some(q) if (p.0 - q.0).hypot(p.1 - q.1) < tol => last_dropped = Some(p),
+            Some(q) if (p.0 - q.0).powi(2) + (p.1 - q.1).powi(2) < tol2 => last_dropped = Some(p),
             _ => {
                 out.push(p);
                 last_dropped = None;
@@ -92,6 +93,47 @@ pub(crate) fn decimate(pts: impl IntoIterator<Item = Pt>, tol: f64) -> Vec<Pt> {
         out.push(p);
     }
     out
+}
+
+/// Douglas–Peucker: the vertices of `pts` that a path through the first
+/// and the last needs to stay within `tol` px of every vertex (the first
+/// and the last are always kept; a closed ring stays closed). What it drops
+/// cannot show on the page, and it keeps long boundaries of many small
+/// wiggles from costing a stroke and an SVG coordinate per wiggle.
+pub(crate) fn simplify(pts: &[Pt], tol: f64) -> Vec<Pt> {
+    let n = pts.len();
+    if n < 3 {
+        return pts.to_vec();
+    }
+    let tol2 = tol * tol;
+    let mut keep = vec![false; n];
+    keep[0] = true;
+    keep[n - 1] = true;
+    let mut stack = vec![(0, n - 1)];
+    while let Some((i, j)) = stack.pop() {
+        let (a, b) = (pts[i], pts[j]);
+        let mut far = (0.0, 0);
+        for (k, &p) in pts.iter().enumerate().take(j).skip(i + 1) {
+            let d2 = segment_distance2(p, a, b);
+            if d2 > far.0 {
+                far = (d2, k);
+            }
+        }
+        if far.0 > tol2 {
+            keep[far.1] = true;
+            stack.push((far.1, j));
+            stack.push((i, far.1));
+        }
+    }
+    pts.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
+}
+
+/// Squared distance from `p` to the segment `a`–`b` (to `a` if it is a point).
+fn segment_distance2(p: Pt, a: Pt, b: Pt) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    (p.0 - a.0 - t * dx).powi(2) + (p.1 - a.1 - t * dy).powi(2)
 }
 
 /// Sutherland–Hodgman clip of a ring to a rectangle. The result has the same
@@ -242,6 +284,41 @@ mod tests {
         let r = Rect { x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0 };
         let p = clip_path(&[(-5.0, 5.0), (5.0, 5.0), (5.0, 15.0), (8.0, 15.0), (8.0, 5.0)], &r);
         assert_eq!(p, vec![vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)], vec![(8.0, 10.0), (8.0, 5.0)]]);
+    }
+
+    /// Every dropped vertex is within the tolerance of the simplified path
+    /// (brute force over all its segments), the ends are kept, and a vertex
+    /// farther than the tolerance from the chord survives.
+    #[test]
+    fn simplification_stays_within_the_tolerance() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..50 {
+            // a closed wiggly ring: radius 100 px with sub-pixel and larger noise
+            let mut ring: Vec<Pt> = (0..400)
+                .map(|i| {
+                    let a = i as f64 / 400.0 * std::f64::consts::TAU;
+                    let r = 100.0 + 0.1 * next() + if i % 50 == 0 { 5.0 } else { 0.0 };
+                    (r * a.cos(), r * a.sin())
+                })
+                .collect();
+            ring.push(ring[0]);
+            let s = simplify(&ring, 0.2);
+            assert_eq!((s.first(), s.last()), (ring.first(), ring.last()));
+            assert!(s.len() < ring.len() / 2, "{} of {}", s.len(), ring.len());
+            for p in &ring {
+                let d = s.windows(2).map(|w| segment_distance2(*p, w[0], w[1])).fold(f64::INFINITY, f64::min);
+                assert!(d.sqrt() <= 0.2 + 1e-12, "{p:?} is {} px off", d.sqrt());
+            }
+            for spike in ring.iter().step_by(50) {
+                assert!(s.contains(spike), "{spike:?} dropped");
+            }
+        }
+        assert_eq!(simplify(&[(0.0, 0.0), (5.0, 0.1), (10.0, 0.0)], 0.2), vec![(0.0, 0.0), (10.0, 0.0)]);
+        assert_eq!(simplify(&[(0.0, 0.0), (5.0, 0.3), (10.0, 0.0)], 0.2).len(), 3);
     }
 
     #[test]
