@@ -149,20 +149,39 @@ pub fn perimeter_m(p: &Polygon<f64>) -> f64 {
 /// (up to a few km) it agrees with the geodesic length to better than
 /// 1e-7 relative (tested against GeographicLib) at a twentieth of the cost;
 /// it is meant for mean widths, not for long lines.
+///
+/// The sine and cosine of each mid-latitude come from the ring's first
+/// vertex's by the angle-sum rule, with the small angle's sine and cosine
+/// from their series (to δ⁵ and δ⁶: under 1e-15 for the 0.01 rad, 60 km,
+/// they are used within); edges farther away take `sin_cos`.
 pub fn perimeter_local_m(p: &Polygon<f64>) -> f64 {
+    std::iter::once(p.exterior()).chain(p.interiors()).map(ring_length_local_m).sum()
+}
+
+/// One ring's length (see [`perimeter_local_m`]).
+fn ring_length_local_m(r: &LineString<f64>) -> f64 {
     let e2 = GRS80_F * (2.0 - GRS80_F);
-    std::iter::once(p.exterior())
-        .chain(p.interiors())
-        .flat_map(|r| r.lines())
+    let Some(first) = r.0.first() else { return 0.0 };
+    let phi0 = first.y.to_radians();
+    let (s0, c0) = phi0.sin_cos();
+    r.lines()
         .map(|l| {
             let phi = (0.5 * (l.start.y + l.end.y)).to_radians();
-            let (s, c) = phi.sin_cos();
+            let d = phi - phi0;
+            let (s, c) = if d.abs() <= 0.01 {
+                let d2 = d * d;
+                let sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0));
+                let cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0));
+                (s0 * cd + c0 * sd, c0 * cd - s0 * sd)
+            } else {
+                phi.sin_cos()
+            };
             let w2 = 1.0 - e2 * s * s;
             let n = GRS80_A / w2.sqrt();
             let m = n * (1.0 - e2) / w2;
             let dx = (l.end.x - l.start.x).to_radians() * n * c;
             let dy = (l.end.y - l.start.y).to_radians() * m;
-            dx.hypot(dy)
+            (dx * dx + dy * dy).sqrt()
         })
         .sum()
 }
@@ -235,6 +254,35 @@ mod tests {
             let p = &star(&mut rng, lon0, lat0, r, n).0[0];
             let (exact, local) = (perimeter_m(p), perimeter_local_m(p));
             assert!(((local - exact) / exact).abs() < 1e-7, "{local} vs {exact} for {p:?}");
+        }
+    }
+
+    /// The series for the mid-latitudes' sines and cosines give what
+    /// `sin_cos` gives, on rings whose edges lie near the first vertex and
+    /// far from it (past the 0.01 rad where the series stop).
+    #[test]
+    fn the_local_perimeter_takes_each_edges_own_latitude() {
+        let e2 = GRS80_F * (2.0 - GRS80_F);
+        let direct = |r: &LineString<f64>| -> f64 {
+            r.lines()
+                .map(|l| {
+                    let (s, c) = (0.5 * (l.start.y + l.end.y)).to_radians().sin_cos();
+                    let w2 = 1.0 - e2 * s * s;
+                    let n = GRS80_A / w2.sqrt();
+                    let m = n * (1.0 - e2) / w2;
+                    ((l.end.x - l.start.x).to_radians() * n * c).hypot((l.end.y - l.start.y).to_radians() * m)
+                })
+                .sum()
+        };
+        let mut rng = Rng(5);
+        for _ in 0..300 {
+            let (lon0, lat0) = (rng.range(73.0, 135.0), rng.range(18.0, 53.0));
+            // up to 2° across: most edges beyond the series' reach
+            let r = 10f64.powf(rng.range(-4.0, 0.0));
+            let n = 3 + (rng.next() * 60.0) as usize;
+            let p = star(&mut rng, lon0, lat0, r, n).0.remove(0);
+            let (want, got) = (direct(p.exterior()), perimeter_local_m(&p));
+            assert!(((got - want) / want).abs() < 1e-13, "{got} vs {want}");
         }
     }
 
