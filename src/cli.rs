@@ -197,7 +197,20 @@ pub fn main() -> ExitCode {
                     eprintln!("{work:>10} {:9.3} cpu-s (inside read, summed over threads)", d.as_secs_f64());
                 }
             }
-            let code = if o.failed_on { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            // maps asked for and not drawn fail the command, after the rest
+            // was written and summarised
+            let code = if let Some(e) = &o.maps_error {
+                eprintln!("error: {e}");
+                eprintln!(
+                    "the analysis itself is complete: everything but the maps was written \
+                     (run.json says maps_error); `--no-maps` skips them"
+                );
+                ExitCode::from(2)
+            } else if o.failed_on {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
             // the process ends here: the operating system takes the memory
             // back at once, while freeing a country's zones piece by piece
             // would take a noticeable share of the run

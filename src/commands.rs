@@ -73,6 +73,9 @@ pub struct Outcome {
     pub written: Vec<PathBuf>,
     /// Whether `--fail-on` was triggered.
     pub failed_on: bool,
+    /// Why the maps were not drawn (or not all of them), when they were
+    /// asked for: everything else was written all the same.
+    pub maps_error: Option<crate::maps::MapError>,
 }
 
 /// Why a command could not run (exit code 2).
@@ -142,6 +145,7 @@ pub fn analyze(o: &Options) -> Result<Outcome, CommandError> {
 pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Outcome, CommandError> {
     // fail early on an unwritable output folder, before any work
     let mut out = OutputSet::new(&o.out)?;
+    let previous = output::atomic::previous_outputs(&o.out);
     let req = request(o)?;
     // the inputs' sha256 (for run.json): the layers read natively are hashed
     // as they are read, the others beside the analysis
@@ -204,6 +208,7 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         ("parks.geojson", geojson_fill(&park_feats)),
     ];
     let mut maps_time = None;
+    let mut maps_error = None;
     if let Some((ev, facts, _)) = &evaluation {
         let analysis = &analysis;
         let (park_feats, after_feats) = (&park_feats, &after_feats);
@@ -228,11 +233,16 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
             out.write_parallel(std::mem::take(&mut files))?;
             let t = std::time::Instant::now();
             let data = crate::output::map_data::map_data(analysis, ev, plan, after, &timestamp()[..10]);
-            let n = maps_stage(&mut out, &data, &req.config.maps)?;
-            names.extend(["map.png", "map.svg"]);
-            if n > 0 {
+            // a map that cannot be drawn (no Chinese font …) costs the maps,
+            // not the analysis: the rest is written and the error reported
+            let (drawn, failed) = maps_stage(&mut out, &data, &req.config.maps)?;
+            if drawn.overview {
+                names.extend(["map.png", "map.svg"]);
+            }
+            if drawn.sheets > 0 {
                 names.push("maps/");
             }
+            maps_error = failed;
             maps_time = Some(t.elapsed());
         }
         let (config, consolidation, screening) = (&req.config, consolidation.as_ref(), screening.as_ref());
@@ -272,16 +282,19 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         account: &analysis.account,
         findings: run_json::FindingCounts { violation: counts[0], warning: counts[1], info: counts[2] },
         outputs: names.iter().map(|s| s.to_string()).collect(),
+        maps_error: maps_error.as_ref().map(|e: &crate::maps::MapError| e.to_string()),
         shapefile_fields,
         enterprises_as_of: screening.as_ref().map(|s| s.as_of),
         timestamp: timestamp(),
     };
     out.write("run.json", |w| run_json::write(w, &info))?;
     let written = out.commit()?;
+    let now: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    output::atomic::retire_previous(&o.out, &previous, &now, &written);
     // (the maps have their own line)
     analysis.timings.stages.push(("write", t.elapsed().saturating_sub(maps_time.unwrap_or_default())));
     let failed_on = o.fail_on.is_some_and(|s| analysis.findings.iter().any(|f| f.severity <= s));
-    Ok(Outcome { analysis, written, failed_on })
+    Ok(Outcome { analysis, written, failed_on, maps_error })
 }
 
 /// Everything `analyze` computes — zoning, evaluation, consolidation — with
@@ -441,15 +454,31 @@ where
     Box::new(move |w| output::geojson::write_collection(w, feats))
 }
 
-/// Draws the overview and one sheet per merge (sheets in parallel); returns the number of sheets.
+/// What [`maps_stage`] wrote.
+struct MapsDrawn {
+    /// map.png and map.svg.
+    overview: bool,
+    /// Sheets in maps/.
+    sheets: usize,
+}
+
+/// Draws the overview and one sheet per merge (sheets in parallel). A map
+/// that cannot be drawn stops the maps, not the run: what was drawn before
+/// it stays, and its error is returned beside (only a failure to write is
+/// an error of the stage).
 fn maps_stage(
     out: &mut OutputSet,
     data: &crate::maps::MapData,
     cfg: &crate::maps::MapConfig,
-) -> Result<usize, CommandError> {
-    let overview = crate::maps::render_overview(data, cfg).map_err(CommandError::Maps)?;
+) -> Result<(MapsDrawn, Option<crate::maps::MapError>), CommandError> {
+    let mut drawn = MapsDrawn { overview: false, sheets: 0 };
+    let overview = match crate::maps::render_overview(data, cfg) {
+        Ok(o) => o,
+        Err(e) => return Ok((drawn, Some(e))),
+    };
     out.write("map.png", |w| w.write_all(&overview.png))?;
     out.write("map.svg", |w| w.write_all(overview.svg.as_bytes()))?;
+    drawn.overview = true;
     // drawn in parallel a few at a time and written at once: a national
     // run's sheets are gigabytes, never all in memory
     let batch = 4 * rayon::current_num_threads();
@@ -457,12 +486,16 @@ fn maps_stage(
         let sheets: Vec<Result<crate::maps::RenderedMap, crate::maps::MapError>> =
             merges.par_iter().map(|m| crate::maps::render_proposal_sheet(data, m, cfg)).collect();
         for (m, sheet) in merges.iter().zip(sheets) {
-            let sheet = sheet.map_err(CommandError::Maps)?;
+            let sheet = match sheet {
+                Ok(s) => s,
+                Err(e) => return Ok((drawn, Some(e))),
+            };
             out.write(&format!("maps/{}.png", m.from_park_id), |w| w.write_all(&sheet.png))?;
             out.write(&format!("maps/{}.svg", m.from_park_id), |w| w.write_all(sheet.svg.as_bytes()))?;
+            drawn.sheets += 1;
         }
     }
-    Ok(data.merges.len())
+    Ok((drawn, None))
 }
 
 /// UTC time of the run, RFC 3339, from the system clock, or from

@@ -153,6 +153,70 @@ fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
+/// The outputs the run before this one listed in `dir/run.json` (empty
+/// when there is none, or it says nothing usable). Read before this run's
+/// run.json replaces it, for [`retire_previous`].
+pub fn previous_outputs(dir: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join("run.json")) else { return Vec::new() };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
+    let Some(list) = v.get("outputs").and_then(|o| o.as_array()) else { return Vec::new() };
+    list.iter().filter_map(|n| n.as_str()).filter(|n| plain_name(n)).map(str::to_owned).collect()
+}
+
+/// A name inside the folder: relative, no `..`, not hidden.
+fn plain_name(n: &str) -> bool {
+    let p = Path::new(n);
+    !n.is_empty() && p.components().all(|c| matches!(c, std::path::Component::Normal(_))) && !n.starts_with('.')
+}
+
+/// After a commit: removes what the previous run in `dir` wrote (its
+/// run.json's `previous` list) and this run did not, so that the folder
+/// holds one run's outputs. A file it listed and this run's `now` does
+/// not is removed; of a folder it listed (`maps/`, `shp/`), the files this
+/// run did not write when it wrote into that folder through the output set
+/// (`written`), and all its files when this run lists no such folder. A
+/// folder this run filled another way (GDAL's `shp/`) is left as it is.
+/// Only files are removed, never a folder's subfolders, and nothing the
+/// previous run did not list: a user's own files beside the outputs stay (a
+/// folder it listed is taken as the tool's, whole). Returns what was
+/// removed.
+pub fn retire_previous(dir: &Path, previous: &[String], now: &[String], written: &[PathBuf]) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let mut remove = |path: PathBuf| {
+        if path.is_file() && std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    };
+    for name in previous.iter().filter(|n| plain_name(n)) {
+        match name.strip_suffix('/') {
+            None if !now.contains(name) => remove(dir.join(name)),
+            None => {}
+            Some(folder) => {
+                let folder = dir.join(folder);
+                let listed_now = now.contains(name);
+                let ours_now = written.iter().any(|w| w.parent() == Some(folder.as_path()));
+                if listed_now && !ours_now {
+                    continue;
+                }
+                let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+                let mut stale: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| !written.contains(p))
+                    .filter(|p| p.file_name().is_some_and(|f| !f.to_string_lossy().starts_with('.')))
+                    .collect();
+                stale.sort();
+                stale.into_iter().for_each(&mut remove);
+                if !listed_now {
+                    // (only if it is empty now)
+                    let _ = std::fs::remove_dir(&folder);
+                }
+            }
+        }
+    }
+    removed
+}
+
 /// Output files are for others to read too (temporary files start 0600).
 #[cfg(unix)]
 fn readable(f: &std::fs::File) {
@@ -188,6 +252,50 @@ mod tests {
         for (path, name) in written[1..].iter().zip(&names) {
             assert_eq!(&std::fs::read_to_string(path).unwrap(), name);
         }
+    }
+
+    /// A second run in the same folder leaves one run's outputs: what the
+    /// first listed and the second did not write is gone; what the first
+    /// did not list (a user's file) and a folder filled another way stay.
+    #[test]
+    fn the_previous_runs_outputs_that_this_run_did_not_write_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in ["a.csv", "b.csv", "map.png", "maps/P1.png", "maps/P2.png", "shp/x.shp", "notes.txt", "maps/mine.txt"]
+        {
+            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
+            std::fs::write(d.join(f), f).unwrap();
+        }
+        std::fs::write(
+            d.join("run.json"),
+            r#"{"outputs":["a.csv","b.csv","map.png","maps/","shp/","../outside.txt","run.json"]}"#,
+        )
+        .unwrap();
+        let previous = previous_outputs(d);
+        assert_eq!(previous, ["a.csv", "b.csv", "map.png", "maps/", "shp/", "run.json"]);
+
+        let mut out = OutputSet::new(d).unwrap();
+        out.write("a.csv", |w| w.write_all(b"new")).unwrap();
+        out.write("maps/P1.png", |w| w.write_all(b"new")).unwrap();
+        out.write("run.json", |w| w.write_all(br#"{"outputs":["a.csv","maps/","shp/","run.json"]}"#)).unwrap();
+        let written = out.commit().unwrap();
+        let now: Vec<String> = ["a.csv", "maps/", "shp/", "run.json"].map(String::from).to_vec();
+        let mut removed = retire_previous(d, &previous, &now, &written);
+        removed.sort();
+        let mut want = vec![d.join("b.csv"), d.join("map.png"), d.join("maps/P2.png"), d.join("maps/mine.txt")];
+        want.sort();
+        assert_eq!(removed, want);
+        for kept in ["a.csv", "maps/P1.png", "shp/x.shp", "notes.txt", "run.json"] {
+            assert!(d.join(kept).is_file(), "{kept} was removed");
+        }
+        assert_eq!(std::fs::read_to_string(d.join("a.csv")).unwrap(), "new");
+
+        // a run that lists no maps/ and no shp/ takes both folders away
+        let previous = previous_outputs(d);
+        let now: Vec<String> = vec!["a.csv".into(), "run.json".into()];
+        retire_previous(d, &previous, &now, &[]);
+        assert!(!d.join("maps").exists() && !d.join("shp").exists());
+        assert!(d.join("a.csv").is_file() && d.join("notes.txt").is_file());
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub struct RunInfo<'a> {
     pub findings: FindingCounts,
     /// Output files written.
     pub outputs: Vec<String>,
+    /// Why the maps were not drawn, or not all of them (`analyze` without
+    /// `--no-maps`); the other outputs are complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maps_error: Option<String>,
     /// Shapefile field names shortened to 10 characters (long → short).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub shapefile_fields: std::collections::BTreeMap<String, String>,

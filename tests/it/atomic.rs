@@ -87,3 +87,50 @@ fn killing_a_run_midway_never_leaves_a_half_written_file() {
     }
     assert!(caught >= 1, "never caught a run while it was writing");
 }
+
+/// A second run into the same folder leaves that run's outputs only: the
+/// maps of the first are gone when the second could not draw any (here: no
+/// usable font), and everything else the second computed is written all the
+/// same, with the maps' error in run.json and exit code 2. A file of the
+/// user's beside the outputs stays.
+#[test]
+fn a_rerun_leaves_one_runs_outputs_and_maps_that_fail_cost_only_the_maps() {
+    let demo = root().join("layers").join("demo");
+    let t = tmp();
+    let out = t.path().join("out");
+    let o = out.to_str().unwrap();
+    yuanqu_ok(&["analyze", demo.to_str().unwrap(), "--out", o, "-q"], 0);
+    let sheets = std::fs::read_dir(out.join("maps")).unwrap().count();
+    assert!(out.join("map.png").is_file() && sheets > 0, "the first run drew no maps");
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+
+    // the same layers, with a font that is not there
+    let layers = t.path().join("layers");
+    std::fs::create_dir_all(&layers).unwrap();
+    for e in std::fs::read_dir(&demo).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, layers.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(layers.join("yuanqu.toml"), "[maps]\nfont_path = \"/nonexistent/cjk.ttc\"\n").unwrap();
+    let text = yuanqu_ok(&["analyze", layers.to_str().unwrap(), "--out", o, "-q"], 2);
+    assert!(text.contains("/nonexistent/cjk.ttc") && text.contains("--no-maps"), "{text}");
+
+    assert!(!out.join("map.png").exists() && !out.join("map.svg").exists(), "the old overview is still there");
+    assert!(!out.join("maps").exists(), "the old sheets are still there");
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert!(run["maps_error"].as_str().unwrap().contains("/nonexistent/cjk.ttc"), "{run}");
+    let listed: Vec<&str> = run["outputs"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    for name in &listed {
+        assert!(out.join(name).exists(), "{name} is listed and missing");
+    }
+    for name in ["parks.geojson", "merges.geojson", "findings.csv", "report.md", "indicators.csv"] {
+        assert!(listed.contains(&name), "{name} not written: {listed:?}");
+    }
+    // the analysis is the one a run without maps makes
+    let plain = t.path().join("plain");
+    yuanqu_ok(&["analyze", layers.to_str().unwrap(), "--out", plain.to_str().unwrap(), "-q", "--no-maps"], 0);
+    for name in ["parks.geojson", "merges.geojson", "findings.csv"] {
+        assert_eq!(std::fs::read(out.join(name)).unwrap(), std::fs::read(plain.join(name)).unwrap(), "{name}");
+    }
+}
