@@ -472,6 +472,7 @@ impl PlotPng {
         }
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len2 = dx * dx + dy * dy;
+        let inv_len2 = if len2 > 0.0 { 1.0 / len2 } else { 0.0 };
         // most pixels of a long slanted segment's box are far from it: the
         // squared distance rules them out without the (slow) hypot, with a
         // margin so that every pixel it could cover still gets it
@@ -479,12 +480,13 @@ impl PlotPng {
         for y in y0 as usize..y1 as usize {
             for x in x0 as usize..x1 as usize {
                 let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
-                let t = if len2 > 0.0 { (((px - a.0) * dx + (py - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+                let t = (((px - a.0) * dx + (py - a.1) * dy) * inv_len2).clamp(0.0, 1.0);
                 let (ex, ey) = (px - a.0 - t * dx, py - a.1 - t * dy);
-                if ex * ex + ey * ey > reach2 {
+                let d2 = ex * ex + ey * ey;
+                if d2 > reach2 {
                     continue;
                 }
-                let d = ex.hypot(ey);
+                let d = d2.sqrt();
                 let cov = (r + 0.5 - d).clamp(0.0, 1.0);
                 if cov > 0.0 {
                     let i = y * self.w as usize + x;
