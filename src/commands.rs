@@ -235,7 +235,7 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
             let data = crate::output::map_data::map_data(analysis, ev, plan, after, &timestamp()[..10]);
             // a map that cannot be drawn (no Chinese font …) costs the maps,
             // not the analysis: the rest is written and the error reported
-            let (drawn, failed) = maps_stage(&mut out, &data, &req.config.maps)?;
+            let (drawn, failed) = maps_stage(&mut out, &data, &req.config.maps, progress)?;
             if drawn.overview {
                 names.extend(["map.png", "map.svg"]);
             }
@@ -470,32 +470,55 @@ fn maps_stage(
     out: &mut OutputSet,
     data: &crate::maps::MapData,
     cfg: &crate::maps::MapConfig,
+    progress: &dyn pipeline::Progress,
 ) -> Result<(MapsDrawn, Option<crate::maps::MapError>), CommandError> {
     let mut drawn = MapsDrawn { overview: false, sheets: 0 };
+    // the overview and the sheets, one step each
+    progress.start("maps", Some(data.merges.len() as u64 + 1));
+    let r = draw_maps(out, data, cfg, progress, &mut drawn);
+    progress.finish();
+    Ok((drawn, r?))
+}
+
+/// [`maps_stage`]'s drawing: `Ok(Some(e))` when map `e` could not be drawn.
+fn draw_maps(
+    out: &mut OutputSet,
+    data: &crate::maps::MapData,
+    cfg: &crate::maps::MapConfig,
+    progress: &dyn pipeline::Progress,
+    drawn: &mut MapsDrawn,
+) -> Result<Option<crate::maps::MapError>, CommandError> {
     let overview = match crate::maps::render_overview(data, cfg) {
         Ok(o) => o,
-        Err(e) => return Ok((drawn, Some(e))),
+        Err(e) => return Ok(Some(e)),
     };
     out.write("map.png", |w| w.write_all(&overview.png))?;
     out.write("map.svg", |w| w.write_all(overview.svg.as_bytes()))?;
     drawn.overview = true;
+    progress.inc(1);
     // drawn in parallel a few at a time and written at once: a national
     // run's sheets are gigabytes, never all in memory
     let batch = 4 * rayon::current_num_threads();
     for merges in data.merges.chunks(batch) {
-        let sheets: Vec<Result<crate::maps::RenderedMap, crate::maps::MapError>> =
-            merges.par_iter().map(|m| crate::maps::render_proposal_sheet(data, m, cfg)).collect();
+        let sheets: Vec<Result<crate::maps::RenderedMap, crate::maps::MapError>> = merges
+            .par_iter()
+            .map(|m| {
+                let sheet = crate::maps::render_proposal_sheet(data, m, cfg);
+                progress.inc(1);
+                sheet
+            })
+            .collect();
         for (m, sheet) in merges.iter().zip(sheets) {
             let sheet = match sheet {
                 Ok(s) => s,
-                Err(e) => return Ok((drawn, Some(e))),
+                Err(e) => return Ok(Some(e)),
             };
             out.write(&format!("maps/{}.png", m.from_park_id), |w| w.write_all(&sheet.png))?;
             out.write(&format!("maps/{}.svg", m.from_park_id), |w| w.write_all(sheet.svg.as_bytes()))?;
             drawn.sheets += 1;
         }
     }
-    Ok((drawn, None))
+    Ok(None)
 }
 
 /// UTC time of the run, RFC 3339, from the system clock, or from
