@@ -277,6 +277,13 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     let is_near = |g: &MultiPolygon<f64>| {
         geo::BoundingRect::bounding_rect(g).is_some_and(|b| geo::Intersects::intersects(&b, &near))
     };
+    // Zones and county lines only show inside the frame, which lies within
+    // `reach` of the focus's centre: a lon/lat box around that circle is
+    // about a tenth of `near`, and what misses it is not projected at all.
+    let mid = view.px(center.0, center.1);
+    let reach_px = frame.ring().iter().map(|p| (p.0 - mid.0).hypot(p.1 - mid.1)).fold(0.0, f64::max);
+    let in_frame = lon_lat_reach((center.0, center.1, center.0, center.1), reach_px / view.scale);
+    let may_show = |b: &geo::Rect<f64>| geo::Intersects::intersects(b, &in_frame);
 
     // 0 for the context parks, then the focus parks in order
     let role = |id: &str| sheet.focus.iter().position(|(f, _)| f.park_id == id).map_or(0, |k| k + 1);
@@ -301,7 +308,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
         [ZoneClass::Restricted, ZoneClass::Prohibited]
             .iter()
             .flat_map(|&class| data.zones.iter().filter(move |z| z.class == class).map(move |z| (class, z)))
-            .filter(|(_, z)| z.bbox.is_some_and(|b| geo::Intersects::intersects(&b, &near)))
+            .filter(|(_, z)| z.bbox.is_some_and(|b| may_show(&b)))
             .map(|(class, z)| (class, view.rings(&z.geom)))
             .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|b| b.overlaps(&frame)))
             .collect()
@@ -322,7 +329,7 @@ pub(crate) fn draw(c: &mut dyn Canvas, ctx: &Ctx, data: &MapData, sheet: &Sheet<
     let county_rings: Vec<County> = data
         .counties
         .iter()
-        .filter(|b| is_near(&b.geom))
+        .filter(|b| geo::BoundingRect::bounding_rect(&b.geom).is_some_and(|r| may_show(&r)))
         .map(|b| (b, view.rings(&b.geom)))
         .filter(|(_, r)| Rect::around(r.iter().flatten()).is_some_and(|bb| bb.overlaps(&frame)))
         .map(|(b, r)| (b.name.clone(), r, b.label_point()))
