@@ -134,7 +134,7 @@ fn write_ring(out: &mut Vec<u8>, ring: &LineString<f64>, wanted: WindingOrder) -
 /// about.
 fn winding(ring: &LineString<f64>) -> Option<WindingOrder> {
     let c = &ring.0;
-    let Some(o) = c.first() else { return None };
+    let o = c.first()?;
     let (mut sum, mut abs) = (0.0f64, 0.0f64);
     for w in c.windows(2) {
         let t = (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y);
