@@ -89,6 +89,21 @@ pub(crate) struct CjkFont {
     font: FontRef<'static>,
     /// Glyph-to-em ratio: PxScale = em × this.
     px_per_em: f32,
+    /// Glyphs as plotters rasterises them, by character and size (the bits
+    /// of the f64): labels repeat their characters on every map of a run.
+    pub(crate) rasters: Mutex<std::collections::HashMap<(char, u64), Arc<GlyphRaster>>>,
+}
+
+/// One glyph as plotters rasterises it at one size and integer position:
+/// the same pixels and coverage wherever it is drawn.
+#[derive(Debug)]
+pub(crate) struct GlyphRaster {
+    /// (x, y, coverage 0–1) from the glyph's anchor, as plotters' text
+    /// style draws it at (0, 0).
+    pub cov: Vec<(i32, i32, f64)>,
+    /// What `draw_text` adds to those positions for a left-top anchored,
+    /// unrotated text: minus the corner of the glyph's layout box.
+    pub offset: (i32, i32),
 }
 
 /// A line of text measured at an em size: advance width and the box above/below the baseline.
@@ -149,7 +164,7 @@ impl CjkFont {
         let plotters_name = families.join(", ");
         plotters::style::register_font(&plotters_name, plotters::style::FontStyle::Normal, face)
             .map_err(|_| "refused by plotters' font registry".to_string())?;
-        Ok(CjkFont { path: path.to_path_buf(), plotters_name, font, px_per_em })
+        Ok(CjkFont { path: path.to_path_buf(), plotters_name, font, px_per_em, rasters: Default::default() })
     }
 
     /// Pixel height (ascent − descent) per em: plotters' text size for an em size.

@@ -37,7 +37,7 @@
 //! because plotters' encoder cannot record the print resolution. Both outputs
 //! are deterministic: the same calls give the same bytes.
 
-use super::font::CjkFont;
+use super::font::{CjkFont, GlyphRaster};
 use plotters::prelude::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, RGBAColor, RGBColor, ShapeStyle, TextStyle as PlotText};
@@ -304,6 +304,32 @@ fn plot_text<'a>(font: &'a CjkFont, size: f64, color: Rgb, h: HPos) -> PlotText<
 }
 
 // ---------------------------------------------------------------- PNG
+
+/// Glyph `c` at `size` as plotters' text style `ts` (left-top anchored,
+/// unrotated) rasterises it, from the font's cache or rasterised once.
+fn glyph_raster(font: &CjkFont, ts: &PlotText<'_>, c: char, size: f64) -> Result<Arc<GlyphRaster>, String> {
+    let key = (c, size.to_bits());
+    if let Some(r) = font.rasters.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(r);
+    }
+    let fail = || format!("plotters cannot draw text in font {}", font.plotters_name);
+    let mut one = [0u8; 4];
+    let text = c.encode_utf8(&mut one);
+    let mut cov = Vec::new();
+    let drawn = ts.draw(text, (0, 0), |x, y, color: BackendColor| {
+        cov.push((x, y, color.alpha));
+        Ok::<(), ()>(())
+    });
+    if !matches!(drawn, Ok(Ok(()))) {
+        return Err(fail());
+    }
+    let ((min_x, min_y), _) = ts.layout_box(text).map_err(|_| fail())?;
+    let r = Arc::new(GlyphRaster { cov, offset: (-min_x, -min_y) });
+    if let Ok(mut m) = font.rasters.lock() {
+        m.insert(key, Arc::clone(&r));
+    }
+    Ok(r)
+}
 
 /// Draws on plotters' `BitMapBackend` over an RGB buffer `ss` times the page size.
 pub(crate) struct PlotPng {
@@ -614,27 +640,31 @@ impl Canvas for PlotPng {
         let glyphs = font.plotters_glyph_anchors(text, size, x, at.1 * k);
         let halo = style.halo.map(|(c, w)| (c, (w * k).max(1.0)));
         let color = style.color;
+        let (w, h) = (self.w as i32, self.h as i32);
         self.run(|b| {
             let ts = plot_text(&font, size, color, HPos::Left);
-            let mut one = [0u8; 4];
+            let rasters = glyphs
+                .iter()
+                .map(|(c, pos)| Ok((glyph_raster(&font, &ts, *c, size)?, *pos)))
+                .collect::<Result<Vec<(Arc<GlyphRaster>, (i32, i32))>, String>>()?;
             if let Some((hc, hr)) = halo {
                 // The glyph coverage as plotters' text style rasterises it, dilated by a disc of radius hr.
-                let mut cov: Vec<(i32, i32, f32)> = Vec::new();
-                for (c, pos) in &glyphs {
-                    let drawn = ts.draw(c.encode_utf8(&mut one), *pos, |x, y, c: BackendColor| {
-                        cov.push((x, y, c.alpha as f32));
-                        Ok::<(), ()>(())
-                    });
-                    if drawn.is_err() {
-                        return Err(format!("plotters cannot draw text in font {}", font.plotters_name));
-                    }
-                }
+                let cov: Vec<(i32, i32, f32)> = rasters
+                    .iter()
+                    .flat_map(|(r, pos)| r.cov.iter().map(move |&(x, y, a)| (pos.0 + x, pos.1 + y, a as f32)))
+                    .collect();
                 let ri = hr.ceil() as i32;
-                let disc: Vec<(i32, i32, f32)> = (-ri..=ri)
-                    .flat_map(|dy| (-ri..=ri).map(move |dx| (dx, dy)))
-                    .filter_map(|(dx, dy)| {
-                        let w = (hr + 0.5 - f64::from(dx * dx + dy * dy).sqrt()).clamp(0.0, 1.0) as f32;
-                        (w > 0.0).then_some((dx, dy, w))
+                // the disc's weights row by row: (dy, first dx, the weights
+                // from there on, which are all positive: a disc meets a row
+                // in one run), so that each row is one run of memory
+                let disc: Vec<(i32, i32, Vec<f32>)> = (-ri..=ri)
+                    .filter_map(|dy| {
+                        let run: Vec<(i32, f32)> = (-ri..=ri)
+                            .map(|dx| (dx, (hr + 0.5 - f64::from(dx * dx + dy * dy).sqrt()).clamp(0.0, 1.0) as f32))
+                            .filter(|(_, w)| *w > 0.0)
+                            .collect();
+                        let first = run.first()?.0;
+                        Some((dy, first, run.into_iter().map(|(_, w)| w).collect()))
                     })
                     .collect();
                 if let (Some(x0), Some(y0)) = (cov.iter().map(|c| c.0).min(), cov.iter().map(|c| c.1).min()) {
@@ -665,9 +695,11 @@ impl Canvas for PlotPng {
                         {
                             continue;
                         }
-                        for &(dx, dy, w) in &disc {
+                        for (dy, dx, ws) in &disc {
                             let j = (y as i32 + dy) as usize * bw + (x as i32 + dx) as usize;
-                            dil[j] = dil[j].max(v * w);
+                            for (d, w) in dil[j..j + ws.len()].iter_mut().zip(ws) {
+                                *d = d.max(v * w);
+                            }
                         }
                     }
                     for (i, a) in dil.iter().enumerate() {
@@ -678,8 +710,17 @@ impl Canvas for PlotPng {
                     }
                 }
             }
-            for (c, pos) in &glyphs {
-                e(b.draw_text(c.encode_utf8(&mut one), &ts, *pos))?;
+            // each glyph as plotters' `draw_text` paints it: its coverage at
+            // the anchor plus the layout offset, inside the image, in the
+            // text colour mixed by the coverage
+            let ink = BackendTextStyle::color(&ts);
+            for (r, pos) in &rasters {
+                for &(x, y, a) in &r.cov {
+                    let (x, y) = (pos.0 + x + r.offset.0, pos.1 + y + r.offset.1);
+                    if x >= 0 && x < w && y >= 0 && y < h {
+                        e(b.draw_pixel((x, y), ink.mix(a)))?;
+                    }
+                }
             }
             Ok(())
         });
