@@ -5,8 +5,39 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // before any thread starts (see there)
+    clean_up_on_interrupt();
     tune_allocator();
     cli::main()
+}
+
+/// Makes Ctrl-C, `kill` and a closed terminal (SIGINT, SIGTERM, SIGHUP)
+/// remove the run's temporary files before the process exits with 128 + the
+/// signal's number. The signals are blocked here, before any other thread
+/// starts (threads inherit the mask), and taken by one thread that waits
+/// for them: it runs ordinary code, not a signal handler.
+fn clean_up_on_interrupt() {
+    #[cfg(unix)]
+    // SAFETY: libc calls on a signal set owned here and moved into the
+    // thread; sigwait returns the signal to that thread, no handler runs.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, sig);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        std::thread::spawn(move || {
+            let mut sig: libc::c_int = 0;
+            if libc::sigwait(&set, &mut sig) == 0 {
+                let removed = yuanqu::output::atomic::remove_live_temporaries();
+                eprintln!("\ninterrupted: {removed} temporary files removed (outputs already renamed into place stay)");
+                std::process::exit(128 + sig);
+            }
+        });
+    }
 }
 
 /// mimalloc: the overlay and the readers allocate and free many small

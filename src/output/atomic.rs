@@ -9,6 +9,39 @@ use std::sync::mpsc::{channel, Sender};
 use std::thread::JoinHandle;
 use tempfile::NamedTempFile;
 
+/// The temporary files of this process not yet renamed into place or
+/// removed: what an interrupted run removes before it exits (see
+/// [`remove_live_temporaries`]).
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn live_add(p: &Path) {
+    if let Ok(mut l) = LIVE.lock() {
+        l.push(p.to_path_buf());
+    }
+}
+
+fn live_forget<'a>(done: impl IntoIterator<Item = &'a Path>) {
+    if let Ok(mut l) = LIVE.lock() {
+        for p in done {
+            if let Some(i) = l.iter().position(|q| q == p) {
+                l.swap_remove(i);
+            }
+        }
+    }
+}
+
+/// Removes the temporary files of this process's runs that are neither
+/// renamed into place nor removed yet. For an interrupted run, just before
+/// the process exits: the binary calls it when SIGINT, SIGTERM or SIGHUP
+/// comes, so that Ctrl-C does not leave gigabytes of half-written sheets in
+/// the output folder. (SIGKILL cannot be caught: the next run removes what
+/// it leaves, after an hour.) The outputs of the previous run are as they
+/// were: nothing was renamed over them yet, or everything was.
+pub fn remove_live_temporaries() -> usize {
+    let Ok(live) = LIVE.lock() else { return 0 };
+    live.iter().filter(|p| std::fs::remove_file(p).is_ok()).count()
+}
+
 /// What fills one file of [`OutputSet::write_parallel`].
 pub type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'a>;
 
@@ -74,13 +107,22 @@ impl OutputSet {
             syncer.finish();
         }
         let mut done = Vec::new();
-        for (tmp, target) in self.pending {
+        for (tmp, target) in std::mem::take(&mut self.pending) {
             readable(tmp.as_file());
+            let path = tmp.path().to_path_buf();
             tmp.persist(&target)
                 .map_err(|e| WriteError { path: target.display().to_string(), message: e.error.to_string() })?;
+            live_forget([path.as_path()]);
             done.push(target);
         }
         Ok(done)
+    }
+}
+
+impl Drop for OutputSet {
+    /// The files not committed are removed (by `NamedTempFile`), and forgotten here.
+    fn drop(&mut self) {
+        live_forget(self.pending.iter().map(|(t, _)| t.path()));
     }
 }
 
@@ -95,10 +137,15 @@ fn write_temporary(
     let err = |e: std::io::Error| WriteError { path: target.display().to_string(), message: e.to_string() };
     std::fs::create_dir_all(&parent).map_err(err)?;
     let tmp = tempfile::Builder::new().prefix(".yuanqu-").suffix(".tmp").tempfile_in(&parent).map_err(err)?;
-    {
+    live_add(tmp.path());
+    let filled = {
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-        fill(&mut w).map_err(err)?;
-        w.flush().map_err(err)?;
+        fill(&mut w).and_then(|()| w.flush())
+    };
+    if let Err(e) = filled {
+        // (the temporary file goes with `tmp`)
+        live_forget([tmp.path()]);
+        return Err(err(e));
     }
     Ok((tmp, target))
 }
@@ -139,14 +186,20 @@ impl Syncer {
     }
 }
 
-/// Temporary files left by a run that was killed more than an hour ago.
+/// Temporary files left by a run that was killed more than an hour ago (an
+/// hour, so that a run writing the same folder now keeps its own), in the
+/// folder and in its subfolders (`maps/`).
 fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let hour = std::time::Duration::from_secs(3600);
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let old =
-            e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok()).is_some_and(|d| d > hour);
+        let Ok(meta) = e.metadata() else { continue };
+        if meta.is_dir() && !name.starts_with('.') {
+            remove_stale_temporaries(&e.path());
+            continue;
+        }
+        let old = meta.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|d| d > hour);
         if name.starts_with(".yuanqu-") && name.ends_with(".tmp") && old {
             let _ = std::fs::remove_file(e.path());
         }

@@ -134,3 +134,57 @@ fn a_rerun_leaves_one_runs_outputs_and_maps_that_fail_cost_only_the_maps() {
         assert_eq!(std::fs::read(out.join(name)).unwrap(), std::fs::read(plain.join(name)).unwrap(), "{name}");
     }
 }
+
+/// Every `.yuanqu-*.tmp` under `dir`, one folder down too.
+fn temporaries(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            found.extend(temporaries(&p));
+        } else if p.file_name().unwrap().to_string_lossy().starts_with(".yuanqu-") {
+            found.push(p);
+        }
+    }
+    found
+}
+
+/// Ctrl-C (SIGINT) while the maps are written leaves no temporary file
+/// behind, and the run exits 130.
+#[test]
+fn an_interrupted_run_removes_its_temporary_files() {
+    let demo = root().join("layers").join("demo");
+    let t = tmp();
+    let out = t.path().join("out");
+    let mut caught = 0;
+    for _ in 0..20 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_yuanqu"))
+            .args(["analyze", demo.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"])
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        loop {
+            if !temporaries(&out).is_empty() {
+                // SAFETY: sends SIGINT to our own child process.
+                unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+                let status = child.wait().unwrap();
+                // (it may have finished in between)
+                if status.code() == Some(130) {
+                    caught += 1;
+                    let left = temporaries(&out);
+                    assert!(left.is_empty(), "left behind: {left:?}");
+                }
+                break;
+            }
+            if child.try_wait().unwrap().is_some() || start.elapsed() > Duration::from_secs(60) {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        child.wait().ok();
+        if caught >= 2 {
+            break;
+        }
+    }
+    assert!(caught >= 1, "never caught a run while it was writing");
+}
