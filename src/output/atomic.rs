@@ -35,8 +35,9 @@ fn live_forget<'a>(done: impl IntoIterator<Item = &'a Path>) {
 /// the process exits: the binary calls it when SIGINT, SIGTERM or SIGHUP
 /// comes, so that Ctrl-C does not leave gigabytes of half-written sheets in
 /// the output folder. (SIGKILL cannot be caught: the next run removes what
-/// it leaves, after an hour.) The outputs of the previous run are as they
-/// were: nothing was renamed over them yet, or everything was.
+/// it leaves, after an hour.) Outputs already renamed into place stay; the
+/// rest of the folder is as the previous run left it. Returns how many
+/// files were removed.
 pub fn remove_live_temporaries() -> usize {
     let Ok(live) = LIVE.lock() else { return 0 };
     live.iter().filter(|p| std::fs::remove_file(p).is_ok()).count()
@@ -222,8 +223,8 @@ fn plain_name(n: &str) -> bool {
     !n.is_empty() && p.components().all(|c| matches!(c, std::path::Component::Normal(_))) && !n.starts_with('.')
 }
 
-/// After a commit: removes what the previous run in `dir` wrote (its
-/// run.json's `previous` list) and this run did not, so that the folder
+/// After a commit: removes what the previous run in `dir` wrote
+/// (`previous`, the outputs its run.json listed) and this run did not, so that the folder
 /// holds one run's outputs. A file it listed and this run's `now` does
 /// not is removed; of a folder it listed (`maps/`, `shp/`), the files this
 /// run did not write when it wrote into that folder through the output set
