@@ -189,15 +189,22 @@ impl Syncer {
 
 /// Temporary files left by a run that was killed more than an hour ago (an
 /// hour, so that a run writing the same folder now keeps its own), in the
-/// folder and in its subfolders (`maps/`).
+/// folder and in its subfolders (`maps/`), not deeper: the folder may be
+/// one with much else in it.
 fn remove_stale_temporaries(dir: &Path) {
+    stale_temporaries_in(dir, true);
+}
+
+fn stale_temporaries_in(dir: &Path, and_subfolders: bool) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let hour = std::time::Duration::from_secs(3600);
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Ok(meta) = e.metadata() else { continue };
-        if meta.is_dir() && !name.starts_with('.') {
-            remove_stale_temporaries(&e.path());
+        if meta.is_dir() {
+            if and_subfolders && !name.starts_with('.') {
+                stale_temporaries_in(&e.path(), false);
+            }
             continue;
         }
         let old = meta.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|d| d > hour);
