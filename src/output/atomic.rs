@@ -215,11 +215,16 @@ fn stale_temporaries_in(dir: &Path, and_subfolders: bool) {
 }
 
 /// The outputs the run before this one listed in `dir/run.json` (empty
-/// when there is none, or it says nothing usable). Read before this run's
-/// run.json replaces it, for [`retire_previous`].
+/// when there is none, when it is not yuanqu's, or when it says nothing
+/// usable). Read before this run's run.json replaces it, for
+/// [`retire_previous`].
 pub fn previous_outputs(dir: &Path) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(dir.join("run.json")) else { return Vec::new() };
     let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
+    // another tool's run.json names files that are not ours to remove
+    if !v.get("tool").and_then(|t| t.as_str()).is_some_and(|t| t.starts_with("yuanqu ")) {
+        return Vec::new();
+    }
     let Some(list) = v.get("outputs").and_then(|o| o.as_array()) else { return Vec::new() };
     list.iter().filter_map(|n| n.as_str()).filter(|n| plain_name(n)).map(str::to_owned).collect()
 }
@@ -329,7 +334,7 @@ mod tests {
         }
         std::fs::write(
             d.join("run.json"),
-            r#"{"outputs":["a.csv","b.csv","map.png","maps/","shp/","../outside.txt","run.json"]}"#,
+            r#"{"tool":"yuanqu 0.1.0","outputs":["a.csv","b.csv","map.png","maps/","shp/","../outside.txt","run.json"]}"#,
         )
         .unwrap();
         let previous = previous_outputs(d);
@@ -338,7 +343,10 @@ mod tests {
         let mut out = OutputSet::new(d).unwrap();
         out.write("a.csv", |w| w.write_all(b"new")).unwrap();
         out.write("maps/P1.png", |w| w.write_all(b"new")).unwrap();
-        out.write("run.json", |w| w.write_all(br#"{"outputs":["a.csv","maps/","shp/","run.json"]}"#)).unwrap();
+        out.write("run.json", |w| {
+            w.write_all(br#"{"tool":"yuanqu 0.1.0","outputs":["a.csv","maps/","shp/","run.json"]}"#)
+        })
+        .unwrap();
         let written = out.commit().unwrap();
         let now: Vec<String> = ["a.csv", "maps/", "shp/", "run.json"].map(String::from).to_vec();
         let mut removed = retire_previous(d, &previous, &now, &written);
@@ -357,6 +365,10 @@ mod tests {
         retire_previous(d, &previous, &now, &[]);
         assert!(!d.join("maps").exists() && !d.join("shp").exists());
         assert!(d.join("a.csv").is_file() && d.join("notes.txt").is_file());
+
+        // another tool's run.json is not read
+        std::fs::write(d.join("run.json"), r#"{"tool":"other","outputs":["a.csv","notes.txt"]}"#).unwrap();
+        assert!(previous_outputs(d).is_empty());
     }
 
     #[test]
