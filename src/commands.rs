@@ -9,7 +9,7 @@ use crate::output::{self, features, report, run_json, tables, OutFeature, Output
 use crate::pipeline::{self, Analysis, Request, RunError};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Which part of the analysis a command runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +91,13 @@ pub enum CommandError {
     Maps(crate::maps::MapError),
     /// The enterprises table could not be used at all.
     Enterprises(crate::enterprises::TableError),
+    /// An output would be written over an input (`--out` on the layers folder).
+    OutputOverInput {
+        /// The input file.
+        input: PathBuf,
+        /// The output that has its name (`maps/` for anything in that folder).
+        output: String,
+    },
 }
 
 impl std::fmt::Display for CommandError {
@@ -101,6 +108,12 @@ impl std::fmt::Display for CommandError {
             CommandError::Stats(e) => e.fmt(f),
             CommandError::Maps(e) => e.fmt(f),
             CommandError::Enterprises(e) => e.fmt(f),
+            CommandError::OutputOverInput { input, output } => write!(
+                f,
+                "{}: this is an input, and the run would write its own {output} over it\n\
+                 hint: give the outputs a folder of their own, e.g. --out outputs",
+                input.display()
+            ),
         }
     }
 }
@@ -147,6 +160,9 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
     let mut out = OutputSet::new(&o.out)?;
     let previous = output::atomic::previous_outputs(&o.out);
     let req = request(o)?;
+    if let Some((input, output)) = input_in_the_way(&o.out, &req.layers) {
+        return Err(CommandError::OutputOverInput { input, output });
+    }
     // the inputs' sha256 (for run.json): the layers read natively are hashed
     // as they are read, the others beside the analysis
     let (layers, crs) = (req.layers.clone(), req.crs.clone());
@@ -452,6 +468,52 @@ where
     I::Item: std::borrow::Borrow<OutFeature<'a>>,
 {
     Box::new(move |w| output::geojson::write_collection(w, feats))
+}
+
+/// The files `analyze` may write in its folder (beside `maps/` and `shp/`).
+const OUTPUT_FILES: &[&str] = &[
+    "blocks.geojson",
+    "overlaps.geojson",
+    "parks.geojson",
+    "indicators.csv",
+    "merges.geojson",
+    "parks_after.geojson",
+    "indicators_after.csv",
+    "enterprise_findings.csv",
+    "relocations.csv",
+    "report.md",
+    "findings.csv",
+    "findings.json",
+    "run.json",
+    "map.png",
+    "map.svg",
+    "results.gpkg",
+];
+
+/// An input file that an output of a run into `out` would replace, with
+/// the output's name: `--out` on the layers folder would write the
+/// results' parks.geojson over the parks read.
+fn input_in_the_way(out: &Path, layers: &crate::layers::LayerSet) -> Option<(PathBuf, String)> {
+    let out = std::fs::canonicalize(out).ok()?;
+    let sources = [&layers.parks, &layers.zones, &layers.builtup, &layers.counties];
+    let files = sources
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.location.starts_with("PG:"))
+        .map(|s| PathBuf::from(&s.location))
+        .chain([&layers.stats, &layers.enterprises, &layers.config].into_iter().flatten().cloned());
+    for input in files {
+        let Ok(path) = std::fs::canonicalize(&input) else { continue };
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else { continue };
+        if dir == out && OUTPUT_FILES.contains(&name) {
+            return Some((input, name.to_owned()));
+        }
+        let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if dir.parent() == Some(out.as_path()) && (folder == "maps" || folder == "shp") {
+            return Some((input, format!("{folder}/")));
+        }
+    }
+    None
 }
 
 /// What [`maps_stage`] wrote.

@@ -32,9 +32,7 @@ fn clean_up_on_interrupt() {
         std::thread::spawn(move || {
             let mut sig: libc::c_int = 0;
             if libc::sigwait(&set, &mut sig) == 0 {
-                let removed = yuanqu::output::atomic::remove_live_temporaries();
-                eprintln!("\ninterrupted: {removed} temporary files removed (outputs already renamed into place stay)");
-                std::process::exit(128 + sig);
+                yuanqu::output::atomic::remove_live_temporaries_and_exit(128 + sig, "\ninterrupted");
             }
         });
     }

@@ -11,13 +11,17 @@ use tempfile::NamedTempFile;
 
 /// The temporary files of this process not yet renamed into place or
 /// removed: what an interrupted run removes before it exits (see
-/// [`remove_live_temporaries`]).
+/// [`remove_live_temporaries_and_exit`]).
 static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-fn live_add(p: &Path) {
-    if let Ok(mut l) = LIVE.lock() {
-        l.push(p.to_path_buf());
-    }
+/// A new temporary file in `parent`, made and listed in one step (under the
+/// list's lock), so that no file exists that an interrupted run would not
+/// know to remove.
+fn create_temporary(parent: &Path) -> std::io::Result<NamedTempFile> {
+    let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::Builder::new().prefix(".yuanqu-").suffix(".tmp").tempfile_in(parent)?;
+    live.push(tmp.path().to_path_buf());
+    Ok(tmp)
 }
 
 fn live_forget<'a>(done: impl IntoIterator<Item = &'a Path>) {
@@ -31,16 +35,19 @@ fn live_forget<'a>(done: impl IntoIterator<Item = &'a Path>) {
 }
 
 /// Removes the temporary files of this process's runs that are neither
-/// renamed into place nor removed yet. For an interrupted run, just before
-/// the process exits: the binary calls it when SIGINT, SIGTERM or SIGHUP
-/// comes, so that Ctrl-C does not leave gigabytes of half-written sheets in
-/// the output folder. (SIGKILL cannot be caught: the next run removes what
-/// it leaves, after an hour.) Outputs already renamed into place stay; the
-/// rest of the folder is as the previous run left it. Returns how many
-/// files were removed.
-pub fn remove_live_temporaries() -> usize {
-    let Ok(live) = LIVE.lock() else { return 0 };
-    live.iter().filter(|p| std::fs::remove_file(p).is_ok()).count()
+/// renamed into place nor removed yet, says `message` on standard error and
+/// ends the process with `code`. For an interrupted run: the binary calls
+/// it when SIGINT, SIGTERM or SIGHUP comes, so that Ctrl-C does not leave
+/// gigabytes of half-written sheets in the output folder. The list stays
+/// locked until the process is gone, so no thread can make a new
+/// temporary file after the removal. (SIGKILL cannot be caught: the next
+/// run removes what it leaves, after an hour.) Outputs already renamed
+/// into place stay; the rest of the folder is as the previous run left it.
+pub fn remove_live_temporaries_and_exit(code: i32, message: &str) -> ! {
+    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    let removed = live.iter().filter(|p| std::fs::remove_file(p).is_ok()).count();
+    eprintln!("{message}: {removed} temporary files removed (outputs already renamed into place stay)");
+    std::process::exit(code)
 }
 
 /// What fills one file of [`OutputSet::write_parallel`].
@@ -137,8 +144,7 @@ fn write_temporary(
     let parent = target.parent().unwrap_or(dir).to_path_buf();
     let err = |e: std::io::Error| WriteError { path: target.display().to_string(), message: e.to_string() };
     std::fs::create_dir_all(&parent).map_err(err)?;
-    let tmp = tempfile::Builder::new().prefix(".yuanqu-").suffix(".tmp").tempfile_in(&parent).map_err(err)?;
-    live_add(tmp.path());
+    let tmp = create_temporary(&parent).map_err(err)?;
     let filled = {
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
         fill(&mut w).and_then(|()| w.flush())

@@ -188,3 +188,27 @@ fn an_interrupted_run_removes_its_temporary_files() {
     }
     assert!(caught >= 1, "never caught a run while it was writing");
 }
+
+/// `--out` on the layers folder would write the results' parks.geojson over
+/// the parks read: the run refuses before it writes anything.
+#[test]
+fn an_output_folder_that_holds_the_inputs_is_refused() {
+    let demo = root().join("layers").join("demo");
+    let t = tmp();
+    let layers = t.path().join("layers");
+    std::fs::create_dir_all(&layers).unwrap();
+    for e in std::fs::read_dir(&demo).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, layers.join(p.file_name().unwrap())).unwrap();
+    }
+    let before = std::fs::read(layers.join("parks.geojson")).unwrap();
+    let l = layers.to_str().unwrap();
+    let text = yuanqu_ok(&["analyze", l, "--out", l, "-q", "--no-maps"], 2);
+    assert!(text.contains("parks.geojson") && text.contains("--out"), "{text}");
+    assert_eq!(std::fs::read(layers.join("parks.geojson")).unwrap(), before);
+    assert!(!layers.join("findings.csv").exists() && !layers.join("run.json").exists());
+    // a folder of its own inside it is fine
+    let out = layers.join("out");
+    yuanqu_ok(&["analyze", l, "--out", out.to_str().unwrap(), "-q", "--no-maps"], 0);
+    assert_eq!(std::fs::read(layers.join("parks.geojson")).unwrap(), before);
+}
