@@ -15,6 +15,17 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A copy of the demo layers in `dir`/layers.
+fn copy_of_demo(dir: &Path) -> std::path::PathBuf {
+    let layers = dir.join("layers");
+    std::fs::create_dir_all(&layers).unwrap();
+    for e in std::fs::read_dir(root().join("layers").join("demo")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, layers.join(p.file_name().unwrap())).unwrap();
+    }
+    layers
+}
+
 fn without_timestamp(b: &[u8]) -> String {
     String::from_utf8_lossy(b).lines().filter(|l| !l.contains("\"timestamp\"")).collect::<Vec<_>>().join("\n")
 }
@@ -105,12 +116,7 @@ fn a_rerun_leaves_one_runs_outputs_and_maps_that_fail_cost_only_the_maps() {
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
 
     // the same layers, with a font that is not there
-    let layers = t.path().join("layers");
-    std::fs::create_dir_all(&layers).unwrap();
-    for e in std::fs::read_dir(&demo).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, layers.join(p.file_name().unwrap())).unwrap();
-    }
+    let layers = copy_of_demo(t.path());
     std::fs::write(layers.join("yuanqu.toml"), "[maps]\nfont_path = \"/nonexistent/cjk.ttc\"\n").unwrap();
     let text = yuanqu_ok(&["analyze", layers.to_str().unwrap(), "--out", o, "-q"], 2);
     assert!(text.contains("/nonexistent/cjk.ttc") && text.contains("--no-maps"), "{text}");
@@ -193,14 +199,8 @@ fn an_interrupted_run_removes_its_temporary_files() {
 /// the parks read: the run refuses before it writes anything.
 #[test]
 fn an_output_folder_that_holds_the_inputs_is_refused() {
-    let demo = root().join("layers").join("demo");
     let t = tmp();
-    let layers = t.path().join("layers");
-    std::fs::create_dir_all(&layers).unwrap();
-    for e in std::fs::read_dir(&demo).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, layers.join(p.file_name().unwrap())).unwrap();
-    }
+    let layers = copy_of_demo(t.path());
     let before = std::fs::read(layers.join("parks.geojson")).unwrap();
     let l = layers.to_str().unwrap();
     let text = yuanqu_ok(&["analyze", l, "--out", l, "-q", "--no-maps"], 2);
