@@ -11,8 +11,10 @@ use tempfile::NamedTempFile;
 
 /// The temporary files of this process not yet renamed into place or
 /// removed: what an interrupted run removes before it exits (see
-/// [`remove_live_temporaries_and_exit`]).
-static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+/// [`remove_live_temporaries_and_exit`]). A set: a national run's sheets
+/// are thousands of files, each forgotten as it is renamed.
+static LIVE: std::sync::Mutex<std::collections::BTreeSet<PathBuf>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
 
 /// A new temporary file in `parent`, made and listed in one step (under the
 /// list's lock), so that no file exists that an interrupted run would not
@@ -20,16 +22,14 @@ static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 fn create_temporary(parent: &Path) -> std::io::Result<NamedTempFile> {
     let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = tempfile::Builder::new().prefix(".yuanqu-").suffix(".tmp").tempfile_in(parent)?;
-    live.push(tmp.path().to_path_buf());
+    live.insert(tmp.path().to_path_buf());
     Ok(tmp)
 }
 
 fn live_forget<'a>(done: impl IntoIterator<Item = &'a Path>) {
     if let Ok(mut l) = LIVE.lock() {
         for p in done {
-            if let Some(i) = l.iter().position(|q| q == p) {
-                l.swap_remove(i);
-            }
+            l.remove(p);
         }
     }
 }
