@@ -298,15 +298,15 @@ pub fn analyze_with(o: &Options, progress: &dyn pipeline::Progress) -> Result<Ou
         account: &analysis.account,
         findings: run_json::FindingCounts { violation: counts[0], warning: counts[1], info: counts[2] },
         outputs: names.iter().map(|s| s.to_string()).collect(),
-        maps_error: maps_error.as_ref().map(|e: &crate::maps::MapError| e.to_string()),
+        maps_error: maps_error.as_ref().map(ToString::to_string),
         shapefile_fields,
         enterprises_as_of: screening.as_ref().map(|s| s.as_of),
         timestamp: timestamp(),
     };
     out.write("run.json", |w| run_json::write(w, &info))?;
     let written = out.commit()?;
-    let now: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    output::atomic::retire_previous(&o.out, &previous, &now, &written);
+    // (what run.json now lists is this run's outputs)
+    output::atomic::retire_previous(&o.out, &previous, &info.outputs, &written);
     // (the maps have their own line)
     analysis.timings.stages.push(("write", t.elapsed().saturating_sub(maps_time.unwrap_or_default())));
     let failed_on = o.fail_on.is_some_and(|s| analysis.findings.iter().any(|f| f.severity <= s));
@@ -470,8 +470,10 @@ where
     Box::new(move |w| output::geojson::write_collection(w, feats))
 }
 
-/// The files `analyze` may write in its folder (beside `maps/` and `shp/`).
-const OUTPUT_FILES: &[&str] = &[
+/// The files `analyze` may write in its folder (beside `maps/` and `shp/`),
+/// for the check that none would replace an input. The integration tests
+/// hold every `outputs` entry of a full run's run.json to this list.
+pub const OUTPUT_FILES: &[&str] = &[
     "blocks.geojson",
     "overlaps.geojson",
     "parks.geojson",

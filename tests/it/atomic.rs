@@ -112,6 +112,11 @@ fn a_rerun_leaves_one_runs_outputs_and_maps_that_fail_cost_only_the_maps() {
     let o = out.to_str().unwrap();
     yuanqu_ok(&["analyze", demo.to_str().unwrap(), "--out", o, "-q"], 0);
     let sheets = std::fs::read_dir(out.join("maps")).unwrap().count();
+    let first: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let first_listed: Vec<String> =
+        first["outputs"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    assert!(first_listed.iter().any(|n| n == "map.png") && first_listed.iter().any(|n| n == "relocations.csv"));
     assert!(out.join("map.png").is_file() && sheets > 0, "the first run drew no maps");
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
 
@@ -129,6 +134,10 @@ fn a_rerun_leaves_one_runs_outputs_and_maps_that_fail_cost_only_the_maps() {
     let listed: Vec<&str> = run["outputs"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     for name in &listed {
         assert!(out.join(name).exists(), "{name} is listed and missing");
+    }
+    // the first run (maps and all) wrote only names the input check knows
+    for name in first_listed.iter().filter(|n| !n.ends_with('/')) {
+        assert!(yuanqu::commands::OUTPUT_FILES.contains(&name.as_str()), "{name} is not in OUTPUT_FILES");
     }
     for name in ["parks.geojson", "merges.geojson", "findings.csv", "report.md", "indicators.csv"] {
         assert!(listed.contains(&name), "{name} not written: {listed:?}");
