@@ -334,7 +334,7 @@ impl SphereAeqd {
 }
 
 /// The point of segment `a`–`b` nearest to `p`, and its squared distance.
-fn closest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (Coord<f64>, f64) {
+pub(crate) fn closest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (Coord<f64>, f64) {
     let d = b - a;
     let len2 = d.x * d.x + d.y * d.y;
     let t = if len2 > 0.0 { (((p - a).x * d.x + (p - a).y * d.y) / len2).clamp(0.0, 1.0) } else { 0.0 };

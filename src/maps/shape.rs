@@ -2,6 +2,7 @@
 //! vertices closer together than the eye can see.
 
 use super::render::Pt;
+use crate::geom::distance::closest_on_segment;
 
 /// An axis-aligned rectangle on the page, px.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -128,12 +129,11 @@ pub(crate) fn simplify(pts: &[Pt], tol: f64) -> Vec<Pt> {
     pts.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
 }
 
-/// Squared distance from `p` to the segment `a`–`b` (to `a` if it is a point).
+/// Squared distance from `p` to the segment `a`–`b` (to `a` if it is a
+/// point): [`closest_on_segment`] on page points.
 fn segment_distance2(p: Pt, a: Pt, b: Pt) -> f64 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
-    (p.0 - a.0 - t * dx).powi(2) + (p.1 - a.1 - t * dy).powi(2)
+    let c = |(x, y): Pt| geo::Coord { x, y };
+    closest_on_segment(c(p), c(a), c(b)).1
 }
 
 /// Sutherland–Hodgman clip of a ring to a rectangle. The result has the same
